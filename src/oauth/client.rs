@@ -1,0 +1,1 @@
+//! The three provider calls over awc.

@@ -1,0 +1,128 @@
+//! The verify step: the app decides who a Twitter profile is, like passport's
+//! `verify(token, tokenSecret, profile, done)`.
+
+use std::{error::Error as StdError, fmt, future::Future};
+
+use futures_core::future::LocalBoxFuture;
+
+use crate::{credentials::TokenCredentials, oauth::Profile};
+
+/// What the verify step decided, passport's `done(null, user)` and `done(null, false, info)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Log this user in: the id is stored with actix-identity.
+    User(String),
+    /// No user for this profile: a login failure, with an optional message for the login page
+    /// (it replaces the built-in text when failure messages are on).
+    NoUser(Option<String>),
+}
+
+/// What kind of failure a [`VerifyError`] is; it picks the HTTP status when there is no
+/// failure redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyErrorKind {
+    /// A dependency (the database, a pool) is unavailable for now: 503.
+    Unavailable,
+    /// Anything else: 500.
+    Internal,
+}
+
+/// An error in the verify step, passport's `done(err)`. Its text goes to the log only; the user
+/// sees a short generic message.
+#[derive(Debug)]
+pub struct VerifyError {
+    kind: VerifyErrorKind,
+    source: Box<dyn StdError + Send + Sync>,
+}
+
+impl VerifyError {
+    /// A dependency is unavailable for now (503).
+    pub fn unavailable(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self {
+            kind: VerifyErrorKind::Unavailable,
+            source: source.into(),
+        }
+    }
+
+    /// Any other error (500).
+    pub fn internal(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self {
+            kind: VerifyErrorKind::Internal,
+            source: source.into(),
+        }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> VerifyErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "verify failed: {}", self.source)
+    }
+}
+
+impl StdError for VerifyError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Decides which local user a verified Twitter profile is.
+///
+/// Implemented for every `Fn(TokenCredentials, Profile) -> impl Future<Output = Result<Verdict,
+/// VerifyError>>`, so a closure works as well as a type:
+///
+/// ```
+/// use actix_twitter_login::{Verdict, Verify};
+///
+/// fn assert_verify(_: impl Verify) {}
+/// assert_verify(|_credentials, profile: actix_twitter_login::Profile| async move {
+///     Ok(if profile.username == "banned" {
+///         Verdict::NoUser(Some("This account may not sign in.".into()))
+///     } else {
+///         Verdict::User(format!("twitter:{}", profile.id))
+///     })
+/// });
+/// ```
+pub trait Verify: Send + Sync + 'static {
+    /// Maps token credentials and profile to a [`Verdict`].
+    ///
+    /// The future runs on the request's worker thread: do blocking work (Diesel) in
+    /// `actix_web::web::block`.
+    fn verify(
+        &self,
+        credentials: TokenCredentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>>;
+}
+
+impl<F, Fut> Verify for F
+where
+    F: Fn(TokenCredentials, Profile) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Verdict, VerifyError>> + 'static,
+{
+    fn verify(
+        &self,
+        credentials: TokenCredentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+        Box::pin((self)(credentials, profile))
+    }
+}
+
+/// The default verifier: the Twitter user id, as `twitter:<id>`, is the identity. No database.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProfileIdVerifier;
+
+impl Verify for ProfileIdVerifier {
+    fn verify(
+        &self,
+        _credentials: TokenCredentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+        Box::pin(async move { Ok(Verdict::User(format!("twitter:{}", profile.id))) })
+    }
+}
