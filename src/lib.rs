@@ -2,14 +2,33 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod builder;
+mod callback;
+mod config;
 pub mod credentials;
+mod error;
+mod flow;
+mod middleware;
 #[cfg(feature = "mock-provider")]
 pub mod mock;
 pub mod oauth;
+mod routes;
+mod session;
 #[cfg(feature = "sqlite")]
 pub mod store;
+mod templates;
+mod validate;
 mod verify;
 
+pub use builder::TwitterLoginBuilder;
+pub use config::{FailureMessage, ProfileErrorPolicy, DEFAULT_API_BASE_URL};
 pub use credentials::{ClientCredentials, Secret, TemporaryCredentials, TokenCredentials};
+pub use error::{ConfigError, LoginFailure};
+pub use middleware::TwitterLogin;
+#[doc(hidden)]
+pub use middleware::TwitterLoginMiddleware;
 pub use oauth::{Profile, ProfileSource, ProviderError};
+pub use routes::{routes, Routes};
+pub use session::{push_message, take_messages, MESSAGES_KEY};
+pub use templates::Templates;
 pub use verify::{ProfileIdVerifier, Verdict, Verify, VerifyError, VerifyErrorKind};

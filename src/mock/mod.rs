@@ -20,7 +20,11 @@ pub struct MockUser {
 
 impl MockUser {
     /// A user with the given id, handle and display name, and no email.
-    pub fn new(id: impl Into<String>, screen_name: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        screen_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
             id: id.into(),
             screen_name: screen_name.into(),
@@ -85,7 +89,10 @@ pub struct MockProvider;
 
 impl MockProvider {
     /// A provider that knows one client (consumer key and secret).
-    pub fn builder(_consumer_key: impl Into<String>, _consumer_secret: impl Into<String>) -> MockProviderBuilder {
+    pub fn builder(
+        _consumer_key: impl Into<String>,
+        _consumer_secret: impl Into<String>,
+    ) -> MockProviderBuilder {
         MockProviderBuilder { _private: () }
     }
 }

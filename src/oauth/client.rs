@@ -1,1 +1,208 @@
-//! The three provider calls over awc.
+//! The three provider calls over awc: temporary credentials, token credentials, profile.
+//!
+//! Each call has one deadline for the whole exchange (headers and body), reads at most
+//! [`Config::max_reply_bytes`] of the reply, and turns every outcome other than a usable
+//! success reply into a [`ProviderError`].
+
+use actix_web::{
+    http::{header, StatusCode},
+    rt::time::timeout,
+    web::Bytes,
+};
+use awc::error::{PayloadError, SendRequestError};
+
+use super::{
+    error::{Endpoint, ErrorBody, ProviderError},
+    profile::{Profile, ProfileSource},
+    reply::{self, AccessReply},
+    sign::{self, Signing},
+};
+use crate::{
+    config::Config,
+    credentials::{TemporaryCredentials, TokenCredentials},
+};
+
+/// Builds the HTTP client used for provider calls (one per worker: awc's client is `!Send`).
+pub(crate) fn http_client(config: &Config) -> awc::Client {
+    // awc's rustls support needs a process-wide crypto provider; installing it twice is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    awc::Client::builder()
+        .disable_redirects()
+        .timeout(config.provider_timeout)
+        .add_default_header((
+            header::USER_AGENT,
+            concat!("actix-twitter-login/", env!("CARGO_PKG_VERSION")),
+        ))
+        .finish()
+}
+
+/// `POST oauth/request_token` with `oauth_callback`.
+pub(crate) async fn temporary_credentials(
+    client: &awc::Client,
+    config: &Config,
+) -> Result<TemporaryCredentials, ProviderError> {
+    let endpoint = Endpoint::RequestToken;
+    let url = &config.endpoints.request_token;
+    let authorization = sign::authorization(
+        "POST",
+        url,
+        &[],
+        &Signing {
+            client: &config.client,
+            token: None,
+            callback: Some(&config.callback_url),
+            verifier: None,
+            fixed: None,
+        },
+    );
+    let request = client
+        .post(url.as_str())
+        .insert_header((header::AUTHORIZATION, authorization));
+    let body = exchange(request, endpoint, config).await?;
+    reply::temporary_credentials(&body).map_err(|e| malformed(endpoint, e))
+}
+
+/// `POST oauth/access_token` with the temporary credentials and `oauth_verifier`.
+pub(crate) async fn token_credentials(
+    client: &awc::Client,
+    config: &Config,
+    temporary: &TemporaryCredentials,
+    verifier: &str,
+) -> Result<AccessReply, ProviderError> {
+    let endpoint = Endpoint::AccessToken;
+    let url = &config.endpoints.access_token;
+    let authorization = sign::authorization(
+        "POST",
+        url,
+        &[],
+        &Signing {
+            client: &config.client,
+            token: Some((&temporary.token, &temporary.secret)),
+            callback: None,
+            verifier: Some(verifier),
+            fixed: None,
+        },
+    );
+    let request = client
+        .post(url.as_str())
+        .insert_header((header::AUTHORIZATION, authorization));
+    let body = exchange(request, endpoint, config).await?;
+    reply::access_reply(&body).map_err(|e| malformed(endpoint, e))
+}
+
+/// The signed profile `GET` for `source` (`UsersMe` or `VerifyCredentials`).
+pub(crate) async fn profile(
+    client: &awc::Client,
+    config: &Config,
+    credentials: &TokenCredentials,
+    source: ProfileSource,
+) -> Result<Profile, ProviderError> {
+    let endpoint = Endpoint::Profile;
+    let (url, params): (&str, Vec<(&str, &str)>) = match source {
+        ProfileSource::VerifyCredentials => {
+            let mut params = vec![("skip_status", "true"), ("include_entities", "false")];
+            if config.include_email {
+                params.push(("include_email", "true"));
+            }
+            (&config.endpoints.verify_credentials, params)
+        }
+        ProfileSource::UsersMe | ProfileSource::AccessToken => (
+            &config.endpoints.users_me,
+            vec![("user.fields", config.user_fields.as_str())],
+        ),
+    };
+    let authorization = sign::authorization(
+        "GET",
+        url,
+        &params,
+        &Signing {
+            client: &config.client,
+            token: Some((&credentials.token, &credentials.secret)),
+            callback: None,
+            verifier: None,
+            fixed: None,
+        },
+    );
+    let request = client
+        .get(sign::with_query(url, &params))
+        .insert_header((header::AUTHORIZATION, authorization));
+    let body = exchange(request, endpoint, config).await?;
+    match source {
+        ProfileSource::VerifyCredentials => Profile::from_verify_credentials(&body),
+        _ => Profile::from_users_me(&body),
+    }
+    .map_err(|reason| ProviderError::Malformed { endpoint, reason })
+}
+
+fn malformed(endpoint: Endpoint, error: reply::ReplyError) -> ProviderError {
+    ProviderError::Malformed {
+        endpoint,
+        reason: error.to_string(),
+    }
+}
+
+/// Sends the request (a POST gets an empty body with `Content-Length: 0`) and reads a 2xx
+/// reply's body, all within the provider timeout.
+async fn exchange(
+    request: awc::ClientRequest,
+    endpoint: Endpoint,
+    config: &Config,
+) -> Result<Bytes, ProviderError> {
+    let after = config.provider_timeout;
+    let limit = config.max_reply_bytes;
+    let call = async {
+        let is_post = request.get_method() == actix_web::http::Method::POST;
+        let sent = if is_post {
+            request.send_body("").await
+        } else {
+            request.send().await
+        };
+        let mut response = sent.map_err(|e| match e {
+            SendRequestError::Timeout => ProviderError::Timeout { endpoint, after },
+            other => ProviderError::Network {
+                endpoint,
+                reason: other.to_string(),
+            },
+        })?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.body().limit(limit).await.map_err(|e| match e {
+            PayloadError::Overflow => ProviderError::TooLarge { endpoint, limit },
+            other => ProviderError::Network {
+                endpoint,
+                reason: other.to_string(),
+            },
+        })?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(status_error(
+                endpoint,
+                status,
+                content_type.as_deref(),
+                &body,
+            ))
+        }
+    };
+    match timeout(after, call).await {
+        Ok(result) => result,
+        Err(_) => Err(ProviderError::Timeout { endpoint, after }),
+    }
+}
+
+fn status_error(
+    endpoint: Endpoint,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> ProviderError {
+    ProviderError::Status {
+        endpoint,
+        status: status.as_u16(),
+        body: ErrorBody::parse(content_type, body),
+    }
+}

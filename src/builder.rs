@@ -1,0 +1,424 @@
+//! The builder that validates into a [`TwitterLogin`] middleware.
+
+use std::{sync::Arc, time::Duration};
+
+use crate::{
+    config::{FailureMessage, ProfileErrorPolicy, DEFAULT_API_BASE_URL},
+    credentials::Secret,
+    error::ConfigError,
+    middleware::TwitterLogin,
+    oauth::ProfileSource,
+    verify::{ProfileIdVerifier, Verify},
+};
+
+/// Builds a [`TwitterLogin`] middleware; see each method for its default.
+///
+/// ```
+/// use actix_twitter_login::TwitterLogin;
+///
+/// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
+///     .failure_redirect("/login")
+///     .failure_message(true)
+///     .build()
+///     .expect("valid configuration");
+/// # drop(twitter);
+/// ```
+#[must_use]
+pub struct TwitterLoginBuilder {
+    pub(crate) consumer_key: String,
+    pub(crate) consumer_secret: Secret,
+    pub(crate) callback_url: String,
+    pub(crate) login_path: String,
+    pub(crate) api_base_url: String,
+    pub(crate) request_token_url: Option<String>,
+    pub(crate) authenticate_url: Option<String>,
+    pub(crate) access_token_url: Option<String>,
+    pub(crate) users_me_url: Option<String>,
+    pub(crate) verify_credentials_url: Option<String>,
+    pub(crate) use_authorize: bool,
+    pub(crate) force_login: bool,
+    pub(crate) screen_name: Option<String>,
+    pub(crate) profile_source: ProfileSource,
+    pub(crate) user_fields: String,
+    pub(crate) include_email: bool,
+    pub(crate) on_profile_error: ProfileErrorPolicy,
+    pub(crate) success_redirect: String,
+    pub(crate) failure_redirect: Option<String>,
+    pub(crate) failure_message: FailureMessage,
+    pub(crate) session_key: String,
+    pub(crate) provider_timeout: Duration,
+    pub(crate) max_pending_logins: usize,
+    pub(crate) pending_login_ttl: Duration,
+    pub(crate) verifier: Box<dyn Verify>,
+}
+
+impl std::fmt::Debug for TwitterLoginBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwitterLoginBuilder")
+            .field("consumer_key", &self.consumer_key)
+            .field("consumer_secret", &self.consumer_secret)
+            .field("callback_url", &self.callback_url)
+            .field("login_path", &self.login_path)
+            .field("api_base_url", &self.api_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TwitterLoginBuilder {
+    pub(crate) fn new(
+        consumer_key: impl Into<String>,
+        consumer_secret: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            consumer_key: consumer_key.into(),
+            consumer_secret: Secret::new(consumer_secret),
+            callback_url: callback_url.into(),
+            login_path: "/login/twitter".to_owned(),
+            api_base_url: DEFAULT_API_BASE_URL.to_owned(),
+            request_token_url: None,
+            authenticate_url: None,
+            access_token_url: None,
+            users_me_url: None,
+            verify_credentials_url: None,
+            use_authorize: false,
+            force_login: false,
+            screen_name: None,
+            profile_source: ProfileSource::default(),
+            user_fields: "id,name,username,profile_image_url".to_owned(),
+            include_email: false,
+            on_profile_error: ProfileErrorPolicy::default(),
+            success_redirect: "/".to_owned(),
+            failure_redirect: None,
+            failure_message: FailureMessage::default(),
+            session_key: "oauth:twitter".to_owned(),
+            provider_timeout: Duration::from_secs(10),
+            max_pending_logins: 4,
+            pending_login_ttl: Duration::from_secs(15 * 60),
+            verifier: Box::new(ProfileIdVerifier),
+        }
+    }
+
+    /// The path that starts a login with `GET`. Default: `/login/twitter`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .login_path("/auth/twitter");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn login_path(mut self, path: impl Into<String>) -> Self {
+        self.login_path = path.into();
+        self
+    }
+
+    /// The API base URL from which `oauth/request_token`, `oauth/authenticate`,
+    /// `oauth/access_token`, `2/users/me` and `1.1/account/verify_credentials.json` derive.
+    /// Default: `https://api.x.com` (`https://api.twitter.com` is the same API).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .api_base_url("http://127.0.0.1:9000");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
+        self.api_base_url = url.into();
+        self
+    }
+
+    /// Overrides the request-token URL. Default: `{api_base_url}/oauth/request_token`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .request_token_url("https://api.twitter.com/oauth/request_token");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn request_token_url(mut self, url: impl Into<String>) -> Self {
+        self.request_token_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the URL the user is sent to. Default: `{api_base_url}/oauth/authenticate`
+    /// (or `/oauth/authorize` with [`use_authorize`](Self::use_authorize)). Its own query
+    /// parameters are kept.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .authenticate_url("https://api.twitter.com/oauth/authenticate?lang=en");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn authenticate_url(mut self, url: impl Into<String>) -> Self {
+        self.authenticate_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the access-token URL. Default: `{api_base_url}/oauth/access_token`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .access_token_url("https://api.twitter.com/oauth/access_token");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn access_token_url(mut self, url: impl Into<String>) -> Self {
+        self.access_token_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the v2 profile URL. Default: `{api_base_url}/2/users/me`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .users_me_url("https://api.twitter.com/2/users/me");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn users_me_url(mut self, url: impl Into<String>) -> Self {
+        self.users_me_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the v1.1 profile URL. Default:
+    /// `{api_base_url}/1.1/account/verify_credentials.json`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .verify_credentials_url("https://api.twitter.com/1.1/account/verify_credentials.json");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn verify_credentials_url(mut self, url: impl Into<String>) -> Self {
+        self.verify_credentials_url = Some(url.into());
+        self
+    }
+
+    /// Sends the user to `oauth/authorize` (always asks for approval) instead of
+    /// `oauth/authenticate` (skips it for users who approved before). Default: `false`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .use_authorize(true);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn use_authorize(mut self, on: bool) -> Self {
+        self.use_authorize = on;
+        self
+    }
+
+    /// Adds `force_login=true`: the user must enter their credentials even if signed in to X.
+    /// Default: `false`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .force_login(true);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn force_login(mut self, on: bool) -> Self {
+        self.force_login = on;
+        self
+    }
+
+    /// Adds `screen_name=...` to prefill the X sign-in form. Default: none.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .screen_name("alice");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn screen_name(mut self, screen_name: impl Into<String>) -> Self {
+        self.screen_name = Some(screen_name.into());
+        self
+    }
+
+    /// Where the profile comes from. Default: [`ProfileSource::UsersMe`] (`GET /2/users/me`).
+    ///
+    /// ```
+    /// # use actix_twitter_login::{ProfileSource, TwitterLogin};
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .profile_source(ProfileSource::AccessToken); // no extra call, no cost
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn profile_source(mut self, source: ProfileSource) -> Self {
+        self.profile_source = source;
+        self
+    }
+
+    /// The `user.fields` asked of `/2/users/me`. Default: `id,name,username,profile_image_url`
+    /// (`confirmed_email` is added with [`include_email`](Self::include_email)).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .user_fields("id,name,username,verified");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn user_fields(mut self, fields: impl Into<String>) -> Self {
+        self.user_fields = fields.into();
+        self
+    }
+
+    /// Asks for the user's email (`include_email=true` on v1.1, `confirmed_email` on v2); the
+    /// app needs X's email permission. Default: `false`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .include_email(true);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn include_email(mut self, on: bool) -> Self {
+        self.include_email = on;
+        self
+    }
+
+    /// What a failed profile call does. Default: [`ProfileErrorPolicy::UseAccessToken`]
+    /// (continue with `user_id`/`screen_name` from the access-token reply, log a warning).
+    ///
+    /// ```
+    /// # use actix_twitter_login::{ProfileErrorPolicy, TwitterLogin};
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .on_profile_error(ProfileErrorPolicy::Fail);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn on_profile_error(mut self, policy: ProfileErrorPolicy) -> Self {
+        self.on_profile_error = policy;
+        self
+    }
+
+    /// Where a successful login redirects: a path starting with `/`, or an absolute http(s)
+    /// URL. Default: `/`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .success_redirect("/home");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn success_redirect(mut self, target: impl Into<String>) -> Self {
+        self.success_redirect = target.into();
+        self
+    }
+
+    /// Where a failed login redirects. Default: none, which answers with a small HTML page
+    /// and a 4xx/5xx status (401 when the user cancelled or was refused).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .failure_redirect("/login");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn failure_redirect(mut self, target: impl Into<String>) -> Self {
+        self.failure_redirect = Some(target.into());
+        self
+    }
+
+    /// What a failure pushes onto the session's `messages` list: `true` for the built-in text
+    /// of each failure, `false` for nothing, or a string used for every failure.
+    /// Default: `false`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .failure_message("Sign-in with Twitter failed.");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn failure_message(mut self, message: impl Into<FailureMessage>) -> Self {
+        self.failure_message = message.into();
+        self
+    }
+
+    /// The session key under which pending logins (temporary credentials) are kept.
+    /// Default: `oauth:twitter`.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .session_key("oauth:x");
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn session_key(mut self, key: impl Into<String>) -> Self {
+        self.session_key = key.into();
+        self
+    }
+
+    /// The deadline for each provider call, body included. Default: 10 seconds.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// # use std::time::Duration;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .provider_timeout(Duration::from_secs(5));
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn provider_timeout(mut self, timeout: Duration) -> Self {
+        self.provider_timeout = timeout;
+        self
+    }
+
+    /// How many logins one session may have pending at once (several tabs); the oldest is
+    /// dropped past this. Default: 4.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .max_pending_logins(2);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn max_pending_logins(mut self, max: usize) -> Self {
+        self.max_pending_logins = max;
+        self
+    }
+
+    /// How long a pending login stays valid. Default: 15 minutes.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// # use std::time::Duration;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .pending_login_ttl(Duration::from_secs(300));
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn pending_login_ttl(mut self, ttl: Duration) -> Self {
+        self.pending_login_ttl = ttl;
+        self
+    }
+
+    /// The verify step. Default: [`ProfileIdVerifier`], which logs the user in as
+    /// `twitter:<id>` with no database.
+    ///
+    /// ```
+    /// # use actix_twitter_login::{Profile, TwitterLogin, Verdict};
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .verifier(|_credentials, profile: Profile| async move {
+    ///         Ok(Verdict::User(profile.username))
+    ///     });
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn verifier(mut self, verifier: impl Verify) -> Self {
+        self.verifier = Box::new(verifier);
+        self
+    }
+
+    /// Validates the configuration.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the bad value: an empty consumer key or secret, a callback URL
+    /// that is not absolute http(s), a path without a leading `/`, a provider URL that is not
+    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit.
+    ///
+    /// ```
+    /// # use actix_twitter_login::{ConfigError, TwitterLogin};
+    /// let err = TwitterLogin::builder("key", "secret", "/oauth/callback/twitter").build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::CallbackUrl { .. }));
+    /// ```
+    pub fn build(self) -> Result<TwitterLogin, ConfigError> {
+        crate::validate::build(self).map(|config| TwitterLogin::from_config(Arc::new(config)))
+    }
+}

@@ -1,0 +1,182 @@
+//! Errors: [`ConfigError`] at build time, [`LoginFailure`] at request time.
+
+use actix_web::http::StatusCode;
+
+use crate::{
+    oauth::ProviderError,
+    verify::{VerifyError, VerifyErrorKind},
+};
+
+/// A configuration the builder refused; it names the bad value (never a secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A required value is empty.
+    #[error("`{option}` must not be empty")]
+    Empty {
+        /// The option's name.
+        option: &'static str,
+    },
+    /// The callback URL is not an absolute http(s) URL.
+    #[error("callback URL `{value}` is not usable: {reason}")]
+    CallbackUrl {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A path or redirect target does not start with `/` (or is not an absolute http(s) URL
+    /// where one is allowed).
+    #[error("`{option}` must be a path starting with `/`, got `{value}`")]
+    Path {
+        /// The option's name.
+        option: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A provider URL is not usable.
+    #[error("`{option}` URL `{value}` is not usable: {reason}")]
+    Url {
+        /// The option's name.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The login path is the callback URL's path.
+    #[error("the login path and the callback URL's path are both `{path}`")]
+    RouteClash {
+        /// The shared path.
+        path: String,
+    },
+    /// A duration or limit is zero.
+    #[error("`{option}` must be greater than zero")]
+    Zero {
+        /// The option's name.
+        option: &'static str,
+    },
+}
+
+/// Why a login failed. Its `Display` is for the log (it never holds a secret); users see
+/// [`LoginFailure::user_message`].
+#[derive(Debug, thiserror::Error)]
+pub enum LoginFailure {
+    /// The user cancelled at Twitter (`denied` on the callback).
+    #[error("the user denied the authorization")]
+    Denied,
+    /// The callback came with no pending login in this session (expired, lost cookie, another
+    /// browser).
+    #[error("no pending login in this session")]
+    NoPendingLogin,
+    /// The callback's `oauth_token` is not one this session is waiting for.
+    #[error("the callback's oauth_token does not match a pending login of this session")]
+    TokenMismatch,
+    /// The callback's query is malformed, oversized or incomplete.
+    #[error("malformed callback: {0}")]
+    MalformedCallback(&'static str),
+    /// A provider call failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The profile does not belong to the user the access token was issued for.
+    #[error("the profile id does not match the access token's user_id")]
+    ProfileMismatch,
+    /// The verify step found no user.
+    #[error("the verify step returned no user")]
+    NoUser(Option<String>),
+    /// The verify step failed.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// The session could not be read or written, or identity is not set up.
+    #[error("session: {0}")]
+    Session(String),
+}
+
+impl LoginFailure {
+    /// The status answered when no failure redirect is configured.
+    ///
+    /// | failure | status |
+    /// |---|---|
+    /// | denied, no user, no pending login, token mismatch | 401 |
+    /// | malformed callback | 400 |
+    /// | provider timeout | 504 |
+    /// | other provider errors, profile mismatch | 502 |
+    /// | verify: unavailable | 503 |
+    /// | verify: internal, session | 500 |
+    pub fn status(&self) -> StatusCode {
+        match self {
+            LoginFailure::Denied
+            | LoginFailure::NoUser(_)
+            | LoginFailure::NoPendingLogin
+            | LoginFailure::TokenMismatch => StatusCode::UNAUTHORIZED,
+            LoginFailure::MalformedCallback(_) => StatusCode::BAD_REQUEST,
+            LoginFailure::Provider(ProviderError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
+            LoginFailure::Provider(_) | LoginFailure::ProfileMismatch => StatusCode::BAD_GATEWAY,
+            LoginFailure::Verify(e) if e.kind() == VerifyErrorKind::Unavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            LoginFailure::Verify(_) | LoginFailure::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The short, readable text shown to the user (the built-in failure message).
+    pub fn user_message(&self) -> &str {
+        match self {
+            LoginFailure::Denied => "You cancelled signing in with Twitter.",
+            LoginFailure::NoPendingLogin => {
+                "Your sign-in with Twitter expired or was started in another browser. Please try again."
+            }
+            LoginFailure::TokenMismatch => {
+                "This sign-in with Twitter does not match the one you started. Please try again."
+            }
+            LoginFailure::MalformedCallback(_) => {
+                "Twitter sent back an incomplete answer. Please try again."
+            }
+            LoginFailure::Provider(ProviderError::Timeout { .. }) => {
+                "Twitter did not answer in time. Please try again later."
+            }
+            LoginFailure::Provider(_) | LoginFailure::ProfileMismatch => {
+                "Signing in with Twitter failed: Twitter could not confirm your account. Please try again later."
+            }
+            LoginFailure::NoUser(Some(message)) => message,
+            LoginFailure::NoUser(None) => "Your Twitter account may not sign in here.",
+            LoginFailure::Verify(e) if e.kind() == VerifyErrorKind::Unavailable => {
+                "Sign-in is temporarily unavailable. Please try again later."
+            }
+            LoginFailure::Verify(_) | LoginFailure::Session(_) => {
+                "Something went wrong while signing you in. Please try again."
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::Endpoint;
+    use std::time::Duration;
+
+    #[test]
+    fn status_map_is_explicit() {
+        assert_eq!(LoginFailure::Denied.status(), 401);
+        assert_eq!(LoginFailure::TokenMismatch.status(), 401);
+        assert_eq!(LoginFailure::MalformedCallback("x").status(), 400);
+        let timeout = ProviderError::Timeout {
+            endpoint: Endpoint::AccessToken,
+            after: Duration::from_secs(1),
+        };
+        assert_eq!(LoginFailure::Provider(timeout).status(), 504);
+        let down = VerifyError::unavailable("db down");
+        assert_eq!(LoginFailure::Verify(down).status(), 503);
+        assert_eq!(
+            LoginFailure::Verify(VerifyError::internal("bug")).status(),
+            500
+        );
+    }
+
+    #[test]
+    fn no_user_message_replaces_the_built_in_text() {
+        let failure = LoginFailure::NoUser(Some("Invite required".into()));
+        assert_eq!(failure.user_message(), "Invite required");
+        assert_ne!(LoginFailure::NoUser(None).user_message(), "");
+    }
+}

@@ -1,0 +1,203 @@
+//! The two legs of the login as the middleware runs them, and how a failure is answered.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use actix_identity::Identity;
+use actix_session::SessionExt as _;
+use actix_web::{
+    dev::{ServiceRequest, ServiceResponse},
+    http::header,
+    HttpMessage as _, HttpResponse,
+};
+
+use crate::{
+    callback::CallbackQuery,
+    config::{Config, FailureMessage, ProfileErrorPolicy},
+    error::LoginFailure,
+    oauth::{client, Profile, ProfileSource},
+    session::{self, Taken},
+    templates,
+    verify::Verdict,
+};
+
+/// Leg 1: obtain temporary credentials, remember them, send the user to Twitter.
+pub(crate) async fn start(
+    req: ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+) -> ServiceResponse {
+    match begin(&req, config, http).await {
+        Ok(location) => redirect(req, &location),
+        Err(failure) => fail(req, config, failure),
+    }
+}
+
+async fn begin(
+    req: &ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+) -> Result<String, LoginFailure> {
+    let temporary = client::temporary_credentials(http, config).await?;
+    session::remember(
+        &req.get_session(),
+        &config.session_key,
+        &temporary,
+        config.max_pending_logins,
+        config.pending_login_ttl,
+    )
+    .map_err(LoginFailure::Session)?;
+    let mut url = config.endpoints.authenticate.clone();
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("oauth_token", &temporary.token);
+        if config.force_login {
+            query.append_pair("force_login", "true");
+        }
+        if let Some(screen_name) = &config.screen_name {
+            query.append_pair("screen_name", screen_name);
+        }
+    }
+    Ok(url.into())
+}
+
+/// Leg 2: the callback. Checks the token against this session's pending logins, exchanges it
+/// for token credentials, loads the profile, runs the verify step and logs the user in.
+pub(crate) async fn callback(
+    req: ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+) -> ServiceResponse {
+    match finish(&req, config, http).await {
+        Ok(user_id) => match login(&req, user_id) {
+            Ok(()) => redirect(req, &config.success_redirect),
+            Err(failure) => fail(req, config, failure),
+        },
+        Err(failure) => fail(req, config, failure),
+    }
+}
+
+async fn finish(
+    req: &ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+) -> Result<String, LoginFailure> {
+    let query = CallbackQuery::parse(req.query_string())?;
+    let session = req.get_session();
+    let (token, verifier) = match query {
+        CallbackQuery::Denied { token } => {
+            // The user cancelled: the pending login is spent either way.
+            if let Some(token) = token {
+                session::take(
+                    &session,
+                    &config.session_key,
+                    &token,
+                    config.pending_login_ttl,
+                )
+                .map_err(LoginFailure::Session)?;
+            }
+            return Err(LoginFailure::Denied);
+        }
+        CallbackQuery::Approved { token, verifier } => (token, verifier),
+    };
+    // Consumed before use: a replayed or concurrent callback finds nothing.
+    let temporary = match session::take(
+        &session,
+        &config.session_key,
+        &token,
+        config.pending_login_ttl,
+    )
+    .map_err(LoginFailure::Session)?
+    {
+        Taken::Found(temporary) => temporary,
+        Taken::Mismatch => return Err(LoginFailure::TokenMismatch),
+        Taken::Empty => return Err(LoginFailure::NoPendingLogin),
+    };
+    let access = client::token_credentials(http, config, &temporary, &verifier).await?;
+    let profile = match config.profile_source {
+        ProfileSource::AccessToken => {
+            Profile::from_access_token(&access.user_id, &access.screen_name)
+        }
+        source => match client::profile(http, config, &access.credentials, source).await {
+            Ok(profile) if profile.id == access.user_id => profile,
+            Ok(_) => return Err(LoginFailure::ProfileMismatch),
+            Err(error) if config.on_profile_error == ProfileErrorPolicy::UseAccessToken => {
+                tracing::warn!(
+                    error = %error,
+                    hint = error.hint().unwrap_or(""),
+                    "profile call failed; continuing with the access-token identity"
+                );
+                Profile::from_access_token(&access.user_id, &access.screen_name)
+            }
+            Err(error) => return Err(error.into()),
+        },
+    };
+    match config.verifier.verify(access.credentials, profile).await? {
+        Verdict::User(id) => Ok(id),
+        Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
+    }
+}
+
+/// Logs the user in with actix-identity, which renews the session id (fixation protection).
+fn login(req: &ServiceRequest, user_id: String) -> Result<(), LoginFailure> {
+    // `Identity::login` panics when `IdentityMiddleware` is not mounted: answer with a failure
+    // and a log line instead.
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        Identity::login(&req.extensions(), user_id)
+    }));
+    match outcome {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(LoginFailure::Session(e.to_string())),
+        Err(_) => Err(LoginFailure::Session(
+            "IdentityMiddleware is not mounted around TwitterLogin".to_owned(),
+        )),
+    }
+}
+
+fn redirect(req: ServiceRequest, location: &str) -> ServiceResponse {
+    req.into_response(
+        HttpResponse::Found()
+            .insert_header((header::LOCATION, location))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish(),
+    )
+}
+
+/// Logs the failure, pushes its message when configured, and redirects or answers the page.
+fn fail(req: ServiceRequest, config: &Config, failure: LoginFailure) -> ServiceResponse {
+    let status = failure.status();
+    if status.is_server_error() {
+        tracing::error!(failure = %failure, hint = hint(&failure), "Twitter login failed");
+    } else {
+        tracing::info!(failure = %failure, hint = hint(&failure), "Twitter login failed");
+    }
+    let message = match &config.failure_message {
+        FailureMessage::Off => None,
+        FailureMessage::BuiltIn => Some(failure.user_message().to_owned()),
+        FailureMessage::Custom(text) => Some(text.clone()),
+    };
+    if let Some(message) = &message {
+        if let Err(e) = session::push_message(&req.get_session(), message.clone()) {
+            tracing::warn!(error = %e, "could not store the failure message in the session");
+        }
+    }
+    match &config.failure_redirect {
+        Some(target) => redirect(req, target),
+        None => {
+            let text = message.unwrap_or_else(|| failure.user_message().to_owned());
+            let page = templates::failure_page(&text, &config.login_path);
+            req.into_response(
+                HttpResponse::build(status)
+                    .content_type("text/html; charset=utf-8")
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .body(page),
+            )
+        }
+    }
+}
+
+fn hint(failure: &LoginFailure) -> &'static str {
+    match failure {
+        LoginFailure::Provider(e) => e.hint().unwrap_or(""),
+        _ => "",
+    }
+}

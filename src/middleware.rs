@@ -1,0 +1,175 @@
+//! The `Transform` and its inner service: route the login path and the callback path, pass
+//! every other request through untouched.
+
+use std::{rc::Rc, sync::Arc};
+
+use actix_web::{
+    body::{EitherBody, MessageBody},
+    dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform},
+    http::Method,
+    Error,
+};
+use futures_core::future::LocalBoxFuture;
+use futures_util::future::{ready, Either, MapOk, Ready, TryFutureExt as _};
+
+use crate::{builder::TwitterLoginBuilder, config::Config, error::ConfigError, flow, oauth};
+
+/// The "Sign in with Twitter" middleware. Build it with [`TwitterLogin::builder`], add it with
+/// `App::wrap` inside (that is, before in code) the identity and session middleware:
+///
+/// ```no_run
+/// use actix_identity::IdentityMiddleware;
+/// use actix_session::{storage::CookieSessionStore, SessionMiddleware};
+/// use actix_twitter_login::TwitterLogin;
+/// use actix_web::{cookie::Key, App, HttpServer};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let twitter = TwitterLogin::builder("consumer-key", "consumer-secret",
+///         "http://127.0.0.1:8080/oauth/callback/twitter")
+///     .failure_redirect("/login")
+///     .failure_message(true)
+///     .build()?;
+/// let key = Key::generate();
+/// HttpServer::new(move || {
+///     App::new()
+///         .configure(actix_twitter_login::routes)
+///         .wrap(twitter.clone())
+///         .wrap(IdentityMiddleware::default())
+///         .wrap(SessionMiddleware::new(CookieSessionStore::default(), key.clone()))
+/// })
+/// .bind(("127.0.0.1", 8080))?
+/// .run()
+/// .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct TwitterLogin {
+    config: Arc<Config>,
+}
+
+impl std::fmt::Debug for TwitterLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwitterLogin")
+            .field("client", &self.config.client)
+            .field("login_path", &self.config.login_path)
+            .field("callback_url", &self.config.callback_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TwitterLogin {
+    /// A builder with the three required values: the consumer key and secret (X's "API Key"
+    /// and "API Key Secret") and the callback URL registered with X. The callback route is the
+    /// callback URL's path.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(twitter.callback_path(), "/oauth/callback/twitter");
+    /// ```
+    pub fn builder(
+        consumer_key: impl Into<String>,
+        consumer_secret: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> TwitterLoginBuilder {
+        TwitterLoginBuilder::new(consumer_key, consumer_secret, callback_url)
+    }
+
+    /// The middleware with every default: `builder(..).build()`.
+    ///
+    /// # Errors
+    /// See [`TwitterLoginBuilder::build`].
+    pub fn new(
+        consumer_key: impl Into<String>,
+        consumer_secret: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::builder(consumer_key, consumer_secret, callback_url).build()
+    }
+
+    pub(crate) fn from_config(config: Arc<Config>) -> Self {
+        Self { config }
+    }
+
+    /// The path that starts a login (`GET`).
+    pub fn login_path(&self) -> &str {
+        &self.config.login_path
+    }
+
+    /// The callback route: the callback URL's path.
+    pub fn callback_path(&self) -> &str {
+        &self.config.callback_path
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for TwitterLogin
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = TwitterLoginMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(TwitterLoginMiddleware {
+            service,
+            config: Arc::clone(&self.config),
+            client: Rc::new(oauth::client::http_client(&self.config)),
+        }))
+    }
+}
+
+/// The inner service of [`TwitterLogin`].
+#[doc(hidden)]
+pub struct TwitterLoginMiddleware<S> {
+    service: S,
+    config: Arc<Config>,
+    client: Rc<awc::Client>,
+}
+
+type PassThrough<F, B> = MapOk<F, fn(ServiceResponse<B>) -> ServiceResponse<EitherBody<B>>>;
+
+impl<S, B> Service<ServiceRequest> for TwitterLoginMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Either<
+        PassThrough<S::Future, B>,
+        LocalBoxFuture<'static, Result<Self::Response, Self::Error>>,
+    >;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        if req.method() == Method::GET {
+            let path = req.path();
+            if path == self.config.login_path {
+                let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
+                return Either::Right(Box::pin(async move {
+                    Ok(flow::start(req, &config, &client)
+                        .await
+                        .map_into_right_body())
+                }));
+            }
+            if path == self.config.callback_path {
+                let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
+                return Either::Right(Box::pin(async move {
+                    Ok(flow::callback(req, &config, &client)
+                        .await
+                        .map_into_right_body())
+                }));
+            }
+        }
+        let map: fn(ServiceResponse<B>) -> ServiceResponse<EitherBody<B>> =
+            ServiceResponse::map_into_left_body;
+        Either::Left(self.service.call(req).map_ok(map))
+    }
+}

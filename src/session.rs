@@ -1,0 +1,142 @@
+//! What the login keeps in the actix-session: the pending logins (temporary credentials,
+//! single use, expiring, bounded in number) and the `messages` list.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_session::Session;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+use crate::credentials::{Secret, TemporaryCredentials};
+
+/// The session key of the messages list, as passport's `failureMessage` uses it.
+pub const MESSAGES_KEY: &str = "messages";
+
+/// At most this many messages are kept; older ones are dropped first.
+const MAX_MESSAGES: usize = 8;
+
+/// One pending login as stored in the session.
+#[derive(Debug, Serialize, Deserialize)]
+struct Pending {
+    /// `oauth_token` of the temporary credentials.
+    t: String,
+    /// Its secret. Kept in the session only: use an encrypted (`Private`) cookie or a
+    /// server-side store.
+    s: String,
+    /// When it was issued, in seconds since the Unix epoch.
+    i: u64,
+}
+
+/// The outcome of looking up the callback's token.
+#[derive(Debug)]
+pub(crate) enum Taken {
+    /// The pending login, now removed from the session.
+    Found(TemporaryCredentials),
+    /// Other logins are pending, but not this token.
+    Mismatch,
+    /// Nothing is pending: the session is new, lost, or every login expired.
+    Empty,
+}
+
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn load(session: &Session, key: &str, now: u64, ttl: Duration) -> Vec<Pending> {
+    let list: Vec<Pending> = match session.get(key) {
+        Ok(list) => list.unwrap_or_default(),
+        Err(_) => {
+            tracing::warn!(
+                key,
+                "discarding unreadable pending-login state in the session"
+            );
+            Vec::new()
+        }
+    };
+    list.into_iter()
+        .filter(|p| p.i <= now && now - p.i < ttl.as_secs())
+        .collect()
+}
+
+fn store(session: &Session, key: &str, list: &[Pending]) -> Result<(), String> {
+    if list.is_empty() {
+        session.remove(key);
+        return Ok(());
+    }
+    session.insert(key, list).map_err(|e| e.to_string())
+}
+
+/// Remembers newly issued temporary credentials, dropping expired and the oldest past `max`.
+pub(crate) fn remember(
+    session: &Session,
+    key: &str,
+    credentials: &TemporaryCredentials,
+    max: usize,
+    ttl: Duration,
+) -> Result<(), String> {
+    let now = now();
+    let mut list = load(session, key, now, ttl);
+    list.push(Pending {
+        t: credentials.token.clone(),
+        s: credentials.secret.expose().to_owned(),
+        i: now,
+    });
+    let excess = list.len().saturating_sub(max);
+    list.drain(..excess);
+    store(session, key, &list)
+}
+
+/// Takes (removes) the pending login whose token is `token`, comparing in constant time.
+pub(crate) fn take(
+    session: &Session,
+    key: &str,
+    token: &str,
+    ttl: Duration,
+) -> Result<Taken, String> {
+    let mut list = load(session, key, now(), ttl);
+    let mut found = None;
+    for (index, pending) in list.iter().enumerate() {
+        if bool::from(pending.t.as_bytes().ct_eq(token.as_bytes())) {
+            found = Some(index);
+        }
+    }
+    let taken = match found {
+        Some(index) => {
+            let pending = list.remove(index);
+            Taken::Found(TemporaryCredentials {
+                token: pending.t,
+                secret: Secret::new(pending.s),
+            })
+        }
+        None if list.is_empty() => Taken::Empty,
+        None => Taken::Mismatch,
+    };
+    store(session, key, &list)?;
+    Ok(taken)
+}
+
+/// Pushes a message onto the session's `messages` list (at most eight are kept).
+///
+/// # Errors
+/// When the session cannot be written (serialization failure).
+pub fn push_message(
+    session: &Session,
+    message: impl Into<String>,
+) -> Result<(), actix_session::SessionInsertError> {
+    let mut messages: Vec<String> = session.get(MESSAGES_KEY).ok().flatten().unwrap_or_default();
+    messages.push(message.into());
+    let excess = messages.len().saturating_sub(MAX_MESSAGES);
+    messages.drain(..excess);
+    session.insert(MESSAGES_KEY, messages)
+}
+
+/// Takes the session's `messages` list, leaving it empty: show each message once.
+pub fn take_messages(session: &Session) -> Vec<String> {
+    let messages = session.remove_as::<Vec<String>>(MESSAGES_KEY);
+    match messages {
+        Some(Ok(messages)) => messages,
+        _ => Vec::new(),
+    }
+}
