@@ -1,4 +1,4 @@
-//! Sign in with Twitter (X) for Actix Web.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

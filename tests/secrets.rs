@@ -1,0 +1,91 @@
+//! Secrets (the consumer secret, temporary and token secrets) never appear in `Debug` output,
+//! logs, pages, or a client-readable cookie.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+};
+
+use actix_twitter_login::{
+    mock::{Fault, MockEndpoint},
+    TwitterLogin,
+};
+use common::{Browser, Sessions, TestApp, CONSUMER_SECRET};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn debug_output_redacts_the_consumer_secret() {
+    let builder = TwitterLogin::builder("key", "s3cr3t-consumer", "http://127.0.0.1:8080/cb");
+    let printed = format!("{builder:?}");
+    assert!(!printed.contains("s3cr3t-consumer"), "{printed}");
+    let twitter = builder.build().unwrap();
+    let printed = format!("{twitter:?}");
+    assert!(!printed.contains("s3cr3t-consumer"), "{printed}");
+    assert!(printed.contains("[redacted]"), "{printed}");
+}
+
+#[actix_web::test]
+async fn logs_pages_and_cookies_never_hold_a_secret() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+
+    for sessions in [Sessions::Cookie, Sessions::Memory] {
+        let app = TestApp::setup().sessions(sessions).start().await;
+        let browser = Browser::new();
+        let mut seen = Vec::new();
+
+        // A successful login, hop by hop, keeping every page and Set-Cookie.
+        let start = browser.get(&app.url("/login/twitter")).await;
+        let callback = app.approve(&browser, "alice").await;
+        let done = browser.get(&callback).await;
+        assert_eq!(done.location.as_deref(), Some("/"));
+        seen.extend([start.body, done.body]);
+        seen.extend(start.set_cookies);
+        seen.extend(done.set_cookies);
+
+        // Failures that log: a profile fault (warning) and an access-token fault (error).
+        app.provider.inject(MockEndpoint::UsersMe, Fault::Forbidden453);
+        let page = app.login(&Browser::new(), "bob").await;
+        seen.push(page.body);
+        app.provider.clear_faults();
+        let other = Browser::new();
+        let callback = app.approve(&other, "bob").await;
+        app.provider.inject(MockEndpoint::AccessToken, Fault::Status(500));
+        let page = other.get(&callback).await;
+        assert_eq!(page.status, 502);
+        seen.push(page.body);
+        seen.extend(page.set_cookies);
+        app.provider.clear_faults();
+
+        let secrets = app.provider.issued_secrets();
+        assert!(secrets.len() >= 4, "temporary and token secrets were issued: {}", secrets.len());
+        let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+        assert!(logs.contains("Twitter login failed"), "the failures were logged");
+        for secret in secrets.iter().map(String::as_str).chain([CONSUMER_SECRET]) {
+            assert!(!logs.contains(secret), "a secret reached the logs");
+            for text in &seen {
+                assert!(!text.contains(secret), "a secret reached the client: {text}");
+            }
+        }
+        app.stop().await;
+    }
+}
