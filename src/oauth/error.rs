@@ -1,9 +1,15 @@
 //! Provider errors: network failures, timeouts, and error bodies in each of the four shapes X
 //! uses (v1.1 JSON `errors[]`, OAuth XML `<error code>`, v2 problem+json, plain or empty).
 //!
-//! STUB: to be implemented. Signatures below are the contract.
+//! Error bodies are untrusted: parsing never fails, looks at a bounded prefix of the body, and
+//! keeps only a cleaned, bounded message (see [`ErrorBody::parse`]).
 
 use std::{fmt, time::Duration};
+
+use serde_json::{Map, Value};
+
+use super::markup::{attribute, element, strip_tags, unescape};
+use super::text::{self, MESSAGE_CHARS};
 
 /// Which provider call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,19 +62,216 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// Parses an error body of any of the four shapes; never fails.
-    pub fn parse(_content_type: Option<&str>, _body: &[u8]) -> Self {
-        Self {
-            format: ErrorFormat::Empty,
-            code: None,
-            message: None,
+    ///
+    /// The shape is sniffed from the body itself (the content type only marks `type`-only
+    /// problem objects), because X labels bodies loosely: form replies come as `text/html`, and
+    /// problem objects sometimes as plain `application/json`.
+    ///
+    /// * `{`…: JSON. A top-level `title`/`detail` (or a problem `type` URI) makes it
+    ///   [`ErrorFormat::Problem`]: the code is `reason`, else the last path segment of `type`
+    ///   unless that is `about:blank`; the message is `detail`, else `title` (followed by the
+    ///   first nested `errors[].message`, if any). Otherwise `errors[0]` gives a
+    ///   [`ErrorFormat::Json`] code (number or string) and message. Valid JSON without either
+    ///   is [`ErrorFormat::Text`] with no message.
+    /// * `<`…: markup. The first `<error code="…">text</error>` element gives an
+    ///   [`ErrorFormat::Xml`] code and message (entities decoded, nested tags dropped). Markup
+    ///   without one (an HTML error page) is [`ErrorFormat::Text`] with the page `<title>`.
+    /// * Anything else is [`ErrorFormat::Text`]; a body that is empty or only whitespace is
+    ///   [`ErrorFormat::Empty`].
+    ///
+    /// Only the first 64 KiB are looked at. Messages lose control characters and whitespace
+    /// runs and are cut to 200 characters; binary bodies give no message at all.
+    pub fn parse(content_type: Option<&str>, body: &[u8]) -> Self {
+        let body = &body[..body.len().min(SCAN_LIMIT)];
+        let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+        let body = body.trim_ascii();
+        match body.first() {
+            None => Self::new(ErrorFormat::Empty, None, None),
+            Some(b'{' | b'[') => from_json(content_type, body)
+                .unwrap_or_else(|| Self::new(ErrorFormat::Text, None, plain(body))),
+            Some(b'<') => from_markup(body),
+            Some(_) => Self::new(ErrorFormat::Text, None, plain(body)),
         }
     }
 
     /// An actionable hint for the app's operator for known codes (32, 89, 135, 415, 416, 453,
     /// `client-not-enrolled`), logged next to the error.
+    ///
+    /// Also known: 88, 215 and 417, and the v2 `rate-limit-exceeded`, `usage-capped` and
+    /// `client-forbidden` problem types.
     pub fn hint(&self) -> Option<&'static str> {
-        None
+        Some(match self.code.as_deref()? {
+            "32" => {
+                "X could not authenticate the app: check the consumer key and secret (API key \
+                 and secret) and that the server clock is correct; a bad signature also gives 32"
+            }
+            "89" => {
+                "the token is invalid, expired or revoked: start the sign-in again; the user may \
+                 have revoked the app's access"
+            }
+            "135" => {
+                "the request timestamp is out of range: the server clock is off; keep it in sync \
+                 with NTP"
+            }
+            "215" => {
+                "bad authentication data: the OAuth Authorization header is missing or \
+                 malformed; check the consumer key and secret"
+            }
+            "415" => {
+                "the callback URL is not approved: register this exact callback URL (scheme, \
+                 host, port, path, trailing slash) in the app's settings on the developer \
+                 portal; for local development use http://127.0.0.1, not localhost"
+            }
+            "416" => {
+                "the app is invalid or suspended and cannot be used to sign in: check its status \
+                 in the developer portal"
+            }
+            "417" => {
+                "the app is set up as a desktop app, which only accepts oauth_callback=oob: \
+                 enable web callbacks (add a callback URL) in the app's settings"
+            }
+            "453" => {
+                "the app's access tier does not include this endpoint: use \
+                 ProfileSource::UsersMe or ProfileSource::AccessToken"
+            }
+            "88" | "rate-limit-exceeded" => {
+                "rate limit exceeded: wait for the window to reset (x-rate-limit-reset) before \
+                 retrying"
+            }
+            "usage-capped" => {
+                "the app's usage cap is reached: raise the cap or add credit in the developer \
+                 portal, or wait for the period to reset"
+            }
+            "client-not-enrolled" | "client-forbidden" => {
+                "the app is not attached to a Project with v2 access: in the developer portal, \
+                 attach it to a Project in the pay-per-use Production environment (or use \
+                 ProfileSource::AccessToken)"
+            }
+            _ => return None,
+        })
     }
+
+    fn new(format: ErrorFormat, code: Option<String>, message: Option<String>) -> Self {
+        Self {
+            format,
+            code,
+            message,
+        }
+    }
+}
+
+/// How much of an error body is looked at.
+const SCAN_LIMIT: usize = 64 * 1024;
+
+/// The longest code kept.
+const CODE_CHARS: usize = 64;
+
+/// A code as text: a short run of printable ASCII.
+fn code_text(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let fits = !raw.is_empty() && raw.len() <= CODE_CHARS;
+    (fits && raw.bytes().all(|b| b.is_ascii_graphic())).then(|| raw.to_owned())
+}
+
+/// A JSON code: an integer or a short string.
+fn code_value(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Number(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
+        Value::String(s) => code_text(s),
+        _ => None,
+    }
+}
+
+fn message_value(value: Option<&Value>) -> Option<String> {
+    text::clean(value?.as_str()?, MESSAGE_CHARS)
+}
+
+fn plain(body: &[u8]) -> Option<String> {
+    text::clean(&text::decode(body)?, MESSAGE_CHARS)
+}
+
+/// `None` when the body is not JSON at all.
+fn from_json(content_type: Option<&str>, body: &[u8]) -> Option<ErrorBody> {
+    let Value::Object(map) = serde_json::from_slice::<Value>(body).ok()? else {
+        return Some(ErrorBody::new(ErrorFormat::Text, None, None));
+    };
+    let problem_type = map
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "about:blank" || t.contains("/problems/"));
+    let problem_media = content_type.is_some_and(|ct| {
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/problem+json")
+    });
+    let has = |key: &str| map.get(key).is_some_and(Value::is_string);
+    if has("title") || has("detail") || problem_type || (problem_media && has("type")) {
+        return Some(problem(&map));
+    }
+    let (code, message) = match map.get("errors") {
+        Some(Value::Array(errors)) => match errors.first() {
+            Some(Value::Object(first))
+                if !first.contains_key("code") && !first.contains_key("message") =>
+            {
+                return Some(problem(first));
+            }
+            Some(Value::Object(first)) => (
+                code_value(first.get("code")),
+                message_value(first.get("message")),
+            ),
+            first => (None, message_value(first)),
+        },
+        Some(other) => (None, message_value(Some(other))),
+        // Older replies: `{"error":"...","request":"/1/..."}`.
+        None if has("error") => (None, message_value(map.get("error"))),
+        None => return Some(ErrorBody::new(ErrorFormat::Text, None, None)),
+    };
+    Some(ErrorBody::new(ErrorFormat::Json, code, message))
+}
+
+fn problem(map: &Map<String, Value>) -> ErrorBody {
+    let code = code_value(map.get("reason")).or_else(|| {
+        let kind = map.get("type")?.as_str()?.trim();
+        if kind.eq_ignore_ascii_case("about:blank") {
+            return None;
+        }
+        let path = kind.split(['?', '#']).next().unwrap_or_default();
+        code_text(path.trim_end_matches('/').rsplit('/').next()?)
+    });
+    let main = ["detail", "title"]
+        .into_iter()
+        .find_map(|key| map.get(key)?.as_str().filter(|s| !s.trim().is_empty()));
+    let nested = match map.get("errors") {
+        Some(Value::Array(errors)) => errors.first().and_then(|e| e.get("message")?.as_str()),
+        _ => None,
+    };
+    let message = match (main, nested) {
+        (Some(main), Some(nested)) if main.trim() != nested.trim() => {
+            text::clean(&format!("{main}: {nested}"), MESSAGE_CHARS)
+        }
+        (Some(one), _) | (None, Some(one)) => text::clean(one, MESSAGE_CHARS),
+        (None, None) => None,
+    };
+    ErrorBody::new(ErrorFormat::Problem, code, message)
+}
+
+fn from_markup(body: &[u8]) -> ErrorBody {
+    let Some(doc) = text::decode(body) else {
+        return ErrorBody::new(ErrorFormat::Text, None, None);
+    };
+    if let Some((attrs, inner)) = element(&doc, "error") {
+        let code = attribute(attrs, "code").and_then(|v| code_text(&unescape(v)));
+        let message = text::clean(&unescape(&strip_tags(inner)), MESSAGE_CHARS);
+        return ErrorBody::new(ErrorFormat::Xml, code, message);
+    }
+    let shown = match element(&doc, "title") {
+        Some((_, title)) => strip_tags(title),
+        None => strip_tags(&doc),
+    };
+    ErrorBody::new(
+        ErrorFormat::Text,
+        None,
+        text::clean(&unescape(&shown), MESSAGE_CHARS),
+    )
 }
 
 /// A failed call to the provider.
@@ -147,3 +350,6 @@ impl ProviderError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

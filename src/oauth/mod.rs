@@ -3,9 +3,11 @@
 
 pub(crate) mod client;
 pub mod error;
+pub(crate) mod markup;
 pub mod profile;
 pub(crate) mod reply;
 pub(crate) mod sign;
+pub(crate) mod text;
 
 pub use error::{Endpoint, ErrorBody, ErrorFormat, ProviderError};
 pub use profile::{Profile, ProfileSource};

@@ -1,8 +1,13 @@
 //! The user's profile, normalized like passport-twitter's, from one of three sources.
 //!
-//! STUB: to be implemented. Signatures below are the contract.
+//! Required fields are checked (a decimal `id`, a non-empty handle); optional fields of the
+//! wrong type or empty are left out rather than failing the sign-in. Errors are short reasons
+//! that quote at most a short, cleaned excerpt of the body.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::text::{self, MESSAGE_CHARS};
 
 /// Where the profile comes from after the access token is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,12 +60,126 @@ impl Profile {
     }
 
     /// Parses a `/2/users/me` reply (`{"data": {...}}`).
-    pub fn from_users_me(_body: &[u8]) -> Result<Self, String> {
-        Err("not implemented".into())
+    ///
+    /// `id` must be a string of decimal digits and `username` a non-empty handle; `name`,
+    /// `profile_image_url` and `confirmed_email` are used when present. `raw` is the `data`
+    /// object. A reply with `errors` and no `data` fails with the first error's `detail`.
+    pub fn from_users_me(body: &[u8]) -> Result<Self, String> {
+        let mut reply = object(body)?;
+        let data = match reply.remove("data") {
+            Some(Value::Object(data)) => data,
+            _ => {
+                return Err(provider_error(&reply)
+                    .unwrap_or_else(|| "the reply has no `data` object".to_owned()))
+            }
+        };
+        let id = match data.get("id") {
+            Some(Value::String(id)) if is_decimal(id) => id.clone(),
+            _ => return Err("`data.id` is missing or not a string of decimal digits".to_owned()),
+        };
+        let username = handle(&data, "username")?;
+        Ok(Self {
+            provider: "twitter",
+            id,
+            username,
+            display_name: text_field(&data, "name"),
+            photos: text_field(&data, "profile_image_url").into_iter().collect(),
+            emails: text_field(&data, "confirmed_email").into_iter().collect(),
+            source: ProfileSource::UsersMe,
+            raw: Some(Value::Object(data)),
+        })
     }
 
     /// Parses a v1.1 `verify_credentials` user object.
-    pub fn from_verify_credentials(_body: &[u8]) -> Result<Self, String> {
-        Err("not implemented".into())
+    ///
+    /// The id is `id_str` when that is a non-empty string (it must then be decimal), else the
+    /// integer `id` read as a `u64`, never through a float; `username` is `screen_name`.
+    /// `name`, `profile_image_url_https` and a non-empty `email` are used when present. `raw`
+    /// is the whole object.
+    pub fn from_verify_credentials(body: &[u8]) -> Result<Self, String> {
+        let user = object(body)?;
+        let id = match (user.get("id_str"), user.get("id")) {
+            (Some(Value::String(id)), _) if !id.is_empty() => {
+                if !is_decimal(id) {
+                    return Err("`id_str` is not a string of decimal digits".to_owned());
+                }
+                id.clone()
+            }
+            // `as_u64` is `None` for floats and negatives: an id is never rounded.
+            (_, Some(Value::Number(id))) => match id.as_u64() {
+                Some(id) => id.to_string(),
+                None => return Err("`id` is not a non-negative integer".to_owned()),
+            },
+            (_, Some(_)) => return Err("`id` is not an integer".to_owned()),
+            (_, None) => {
+                return Err(provider_error(&user)
+                    .unwrap_or_else(|| "the user object has no `id_str` or `id`".to_owned()))
+            }
+        };
+        let username = handle(&user, "screen_name")?;
+        Ok(Self {
+            provider: "twitter",
+            id,
+            username,
+            display_name: text_field(&user, "name"),
+            photos: text_field(&user, "profile_image_url_https")
+                .into_iter()
+                .collect(),
+            emails: text_field(&user, "email").into_iter().collect(),
+            source: ProfileSource::VerifyCredentials,
+            raw: Some(Value::Object(user)),
+        })
     }
 }
+
+/// The longest handle accepted (X's are at most 15 characters; older ones a little longer).
+const HANDLE_CHARS: usize = 64;
+
+/// The body as a JSON object.
+fn object(body: &[u8]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("the reply is JSON but not an object".to_owned()),
+        Err(e) => Err(match text::excerpt(body, 40) {
+            Some(start) => format!("the reply is not JSON ({e}); it starts with `{start}`"),
+            None => format!("the reply is not JSON ({e})"),
+        }),
+    }
+}
+
+/// The first entry of a reply's `errors` array, as a reason.
+fn provider_error(reply: &Map<String, Value>) -> Option<String> {
+    let first = reply.get("errors")?.as_array()?.first()?;
+    let message = ["detail", "title", "message"]
+        .into_iter()
+        .find_map(|key| text::clean(first.get(key)?.as_str()?, MESSAGE_CHARS))
+        .unwrap_or_else(|| "no detail".to_owned());
+    Some(format!("the provider returned an error: {message}"))
+}
+
+fn is_decimal(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok()
+}
+
+/// A required handle: a non-empty string without whitespace or control characters.
+fn handle(object: &Map<String, Value>, key: &str) -> Result<String, String> {
+    match object.get(key) {
+        Some(Value::String(name))
+            if !name.is_empty()
+                && name.chars().count() <= HANDLE_CHARS
+                && !name.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Ok(name.clone())
+        }
+        _ => Err(format!("`{key}` is missing or not a handle")),
+    }
+}
+
+/// An optional string field: `None` when absent, not a string, or blank.
+fn text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
+    let value = object.get(key)?.as_str()?;
+    (!value.trim().is_empty()).then(|| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests;
