@@ -3,7 +3,8 @@
 //!
 //! It is the verify step of passport's todos example: a `users` table, and a
 //! `federated_credentials` table that links `(provider, subject)`, here
-//! `(`[`PROVIDER`]`, <Twitter user id>)`, to a user.
+//! `(`[`PROVIDER`]`, <Twitter user id>)`, to a user. The first sign-in creates the user; later
+//! ones find it.
 //!
 //! ```no_run
 //! use actix_twitter_login::store::{self, StoreOptions};
@@ -17,6 +18,7 @@ mod error;
 mod migrate;
 mod pool;
 mod schema;
+mod user;
 
 #[cfg(test)]
 mod tests;
@@ -24,6 +26,7 @@ mod tests;
 pub use error::StoreError;
 pub use migrate::run_migrations;
 pub use pool::{connect, connect_lazy, Pool, PooledConnection, StoreOptions};
+pub use user::{find_or_create, find_user, User};
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's
 /// todos example.

@@ -103,6 +103,13 @@ impl Pool {
     pub fn r2d2(&self) -> &r2d2::Pool<ConnectionManager<SqliteConnection>> {
         &self.inner
     }
+
+    pub(super) fn query_error(&self, source: diesel::result::Error) -> StoreError {
+        StoreError::Query {
+            database: self.database().to_owned(),
+            source,
+        }
+    }
 }
 
 impl fmt::Debug for Pool {

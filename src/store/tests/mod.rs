@@ -1,6 +1,8 @@
 //! Tests on real SQLite files in temporary directories (`:memory:` would give every pooled
 //! connection a database of its own).
 
+mod concurrency;
+mod find_or_create;
 mod migrations;
 mod pool;
 
@@ -14,6 +16,7 @@ use super::{
     schema::{federated_credentials, users},
     Pool, StoreOptions,
 };
+use crate::oauth::Profile;
 
 /// A migrated database in a fresh temporary directory; keep the directory alive.
 fn migrated(options: &StoreOptions) -> (TempDir, Pool) {
@@ -38,6 +41,12 @@ fn small() -> StoreOptions {
         max_size: 2,
         connection_timeout: Duration::from_secs(10),
     }
+}
+
+fn profile(id: &str, username: &str, display_name: Option<&str>) -> Profile {
+    let mut profile = Profile::from_access_token(id, username);
+    profile.display_name = display_name.map(str::to_owned);
+    profile
 }
 
 /// (users, credentials, users without a credential).
