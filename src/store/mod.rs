@@ -7,10 +7,14 @@
 //! ones find it.
 //!
 //! ```no_run
-//! use actix_twitter_login::store::{self, StoreOptions};
+//! use actix_twitter_login::store::{self, DieselVerifier, StoreOptions};
 //!
 //! let pool = store::connect("app.db", &StoreOptions::default())?;
 //! store::run_migrations(&pool)?;
+//! let verifier = DieselVerifier::new(pool.clone());
+//! // Hand `verifier` to the login middleware; read the signed-in user back with
+//! // `store::find_user(&pool, &identity_id)` (inside `web::block`).
+//! # drop(verifier);
 //! # Ok::<(), store::StoreError>(())
 //! ```
 
@@ -19,6 +23,7 @@ mod migrate;
 mod pool;
 mod schema;
 mod user;
+mod verifier;
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +32,7 @@ pub use error::StoreError;
 pub use migrate::run_migrations;
 pub use pool::{connect, connect_lazy, Pool, PooledConnection, StoreOptions};
 pub use user::{find_or_create, find_user, User};
+pub use verifier::DieselVerifier;
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's
 /// todos example.

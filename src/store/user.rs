@@ -33,7 +33,8 @@ pub struct User {
     pub name: String,
 }
 
-/// Looks a user up by identity: the user id in decimal.
+/// Looks a user up by identity, the string [`DieselVerifier`](super::DieselVerifier) logs in
+/// with (the user id in decimal).
 ///
 /// An identity that is not a user id in canonical decimal form (`"twitter:12"`, `"+7"`, `""`)
 /// is no user: `Ok(None)`, without a query. This blocks the thread: in a handler, call it

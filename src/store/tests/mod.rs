@@ -5,6 +5,7 @@ mod concurrency;
 mod find_or_create;
 mod migrations;
 mod pool;
+mod verifier;
 
 use std::time::Duration;
 
