@@ -1,0 +1,189 @@
+//! The store's error type, and the redaction of passwords in database URLs.
+
+use std::error::Error as StdError;
+
+/// An error from the store: opening the database, taking a pooled connection, migrating, or
+/// querying.
+///
+/// Every variant names the database it is about, with any password in the URL redacted (a
+/// `user:password@` part becomes `user:[redacted]@`, and so does a `password=` parameter),
+/// so the text is safe to log.
+///
+/// ```
+/// use actix_twitter_login::store::{self, StoreError, StoreOptions};
+///
+/// // The parent directory does not exist, so SQLite cannot create the file.
+/// let err = store::connect("no-such-dir/app.db", &StoreOptions::default()).unwrap_err();
+/// assert!(matches!(err, StoreError::Connect { .. }));
+/// assert!(err.to_string().contains("no-such-dir/app.db"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened, or a new connection could not be set up (its
+    /// pragmas failed, e.g. because the file is not a database).
+    #[error("cannot open database {database}: {source}")]
+    Connect {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// Why the connection failed.
+        #[source]
+        source: diesel::r2d2::Error,
+    },
+    /// The pool could not hand out a connection within its connection timeout.
+    #[error("no connection to database {database}: {source}")]
+    Pool {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// r2d2's error, which carries the last connection error as text.
+        #[source]
+        source: diesel::r2d2::PoolError,
+    },
+    /// Running the embedded migrations failed.
+    #[error("migrations failed on database {database}: {source}")]
+    Migration {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// The migration harness's error.
+        #[source]
+        source: Box<dyn StdError + Send + Sync>,
+    },
+    /// A query failed.
+    #[error("query failed on database {database}: {source}")]
+    Query {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// Diesel's error.
+        #[source]
+        source: diesel::result::Error,
+    },
+}
+
+/// The text of `url` with any password replaced by `[redacted]`: the password of a
+/// `scheme://user:password@host` authority, and the value of every `password=` parameter
+/// (URL query or libpq-style `key=value` list). Anything else is kept, so the result still
+/// tells which database is meant.
+pub(crate) fn redact(url: &str) -> String {
+    redact_password_parameters(&redact_userinfo(url))
+}
+
+const REDACTED: &str = "[redacted]";
+
+fn redact_userinfo(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_len];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else {
+        return url.to_owned();
+    };
+    format!(
+        "{}{}:{REDACTED}{}",
+        &url[..scheme_end],
+        &userinfo[..colon],
+        &rest[at..]
+    )
+}
+
+fn redact_password_parameters(text: &str) -> String {
+    const KEY: &str = "password=";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut search_from = 0;
+    while let Some(found) = lower[search_from..].find(KEY) {
+        let value_start = search_from + found + KEY.len();
+        let value = &text[value_start..];
+        let value_len = if let Some(quoted) = value.strip_prefix('\'') {
+            // libpq's quoted value: up to the closing quote (backslash escapes it).
+            let mut escaped = false;
+            let close = quoted.char_indices().find_map(|(i, c)| match c {
+                _ if escaped => {
+                    escaped = false;
+                    None
+                }
+                '\\' => {
+                    escaped = true;
+                    None
+                }
+                '\'' => Some(i),
+                _ => None,
+            });
+            close.map_or(value.len(), |i| i + 2)
+        } else {
+            value
+                .find(|c: char| c == '&' || c == '#' || c.is_whitespace())
+                .unwrap_or(value.len())
+        };
+        out.push_str(&text[copied..value_start]);
+        out.push_str(REDACTED);
+        copied = value_start + value_len;
+        search_from = copied;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn paths_are_kept_as_they_are() {
+        for path in [
+            "app.db",
+            "/var/lib/app/app.db",
+            "sqlite://app.db",
+            "file:app.db?mode=rwc",
+            "file:///srv/mail@host/app.db",
+            ":memory:",
+        ] {
+            assert_eq!(redact(path), path);
+        }
+    }
+
+    #[test]
+    fn url_password_is_redacted_but_user_and_host_are_kept() {
+        let redacted = redact("postgres://alice:s3cr%40t@db.example:5432/app?sslmode=require");
+        assert_eq!(
+            redacted,
+            "postgres://alice:[redacted]@db.example:5432/app?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://alice@db.example/app"),
+            "postgres://alice@db.example/app"
+        );
+        // An '@' inside the password: the authority ends at the last '@'.
+        assert_eq!(
+            redact("postgres://bob:p@ss@host/db"),
+            "postgres://bob:[redacted]@host/db"
+        );
+    }
+
+    #[test]
+    fn password_parameters_are_redacted() {
+        assert_eq!(
+            redact("postgres://host/db?user=alice&password=hunter2&sslmode=disable"),
+            "postgres://host/db?user=alice&password=[redacted]&sslmode=disable"
+        );
+        assert_eq!(
+            redact("host=db user=alice PASSWORD=hunter2 dbname=app"),
+            "host=db user=alice PASSWORD=[redacted] dbname=app"
+        );
+        assert_eq!(
+            redact("host=db password='two words \\' quote' dbname=app"),
+            "host=db password=[redacted] dbname=app"
+        );
+        assert_eq!(
+            redact("host=db sslpassword=x password="),
+            "host=db sslpassword=[redacted] password=[redacted]"
+        );
+        let both = redact("postgres://u:hunter2@h/db?password=hunter3");
+        assert!(!both.contains("hunter"), "{both}");
+    }
+}

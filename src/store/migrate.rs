@@ -1,0 +1,45 @@
+//! The embedded migrations.
+
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use super::{error::StoreError, pool::Pool};
+
+/// The SQLite migrations, compiled into the binary.
+pub(super) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Applies the migrations the database does not have yet, and returns their versions
+/// (like `"202611261853000000"`, from the folder name), oldest first.
+///
+/// Running it again applies nothing and returns an empty list, so it is safe to call at every
+/// start, before `HttpServer::run`.
+///
+/// ```
+/// use actix_twitter_login::store::{self, StoreOptions};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// let applied = store::run_migrations(&pool)?;
+/// assert_eq!(applied.len(), 2);
+/// assert!(store::run_migrations(&pool)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`StoreError::Pool`] if no connection can be had, [`StoreError::Migration`] if a migration
+/// fails (each runs in its own transaction, so a failed one leaves nothing half-applied).
+pub fn run_migrations(pool: &Pool) -> Result<Vec<String>, StoreError> {
+    let mut conn = pool.get()?;
+    let applied =
+        conn.run_pending_migrations(MIGRATIONS)
+            .map_err(|source| StoreError::Migration {
+                database: pool.database().to_owned(),
+                source,
+            })?;
+    let applied: Vec<String> = applied.iter().map(ToString::to_string).collect();
+    if !applied.is_empty() {
+        tracing::info!(database = %pool.database(), ?applied, "applied database migrations");
+    }
+    Ok(applied)
+}

@@ -1,0 +1,64 @@
+//! Many first logins at once: exactly one user per identity.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Barrier},
+    thread,
+    time::{Duration, Instant},
+};
+
+use super::{counts, migrated, profile};
+use crate::store::{find_or_create, StoreOptions};
+
+const THREADS: usize = 50;
+const SUBJECTS: usize = 5;
+
+#[test]
+fn concurrent_first_logins_make_exactly_one_user_per_subject() {
+    let options = StoreOptions {
+        max_size: 8,
+        // Generous: 50 threads share 8 connections on a possibly busy machine.
+        connection_timeout: Duration::from_secs(30),
+    };
+    let (_dir, pool) = migrated(&options);
+    let start = Arc::new(Barrier::new(THREADS));
+    let started = Instant::now();
+
+    let handles: Vec<_> = (0..THREADS)
+        .map(|i| {
+            let pool = pool.clone();
+            let start = Arc::clone(&start);
+            thread::spawn(move || {
+                let subject = format!("{}", 1000 + i % SUBJECTS);
+                let login = profile(&subject, &format!("user{subject}"), None);
+                start.wait();
+                let mut conn = pool.get().expect("pooled connection");
+                let user = find_or_create(&mut conn, &login).expect("find_or_create");
+                (subject, user)
+            })
+        })
+        .collect();
+
+    let mut ids: HashMap<String, Vec<i32>> = HashMap::new();
+    for handle in handles {
+        let (subject, user) = handle.join().expect("thread");
+        assert_eq!(user.name, format!("user{subject}"));
+        ids.entry(subject).or_default().push(user.id);
+    }
+    let elapsed = started.elapsed();
+
+    assert_eq!(ids.len(), SUBJECTS);
+    for (subject, seen) in &ids {
+        assert_eq!(seen.len(), THREADS / SUBJECTS, "{subject}");
+        assert!(
+            seen.iter().all(|id| *id == seen[0]),
+            "{subject} got {seen:?}"
+        );
+    }
+    let mut distinct: Vec<i32> = ids.values().map(|seen| seen[0]).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), SUBJECTS, "one user per subject");
+    assert_eq!(counts(&pool), (5, 5, 0), "users, credentials, orphan users");
+    eprintln!("{THREADS} concurrent find_or_create calls over {SUBJECTS} subjects: {elapsed:?}");
+}

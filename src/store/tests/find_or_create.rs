@@ -1,0 +1,163 @@
+//! find_or_create and find_user.
+
+use diesel::{prelude::*, result::Error};
+
+use super::{counts, migrated, profile, small};
+use crate::store::{
+    find_or_create, find_user,
+    schema::{federated_credentials, users},
+    user::create_or_reread,
+    User, PROVIDER,
+};
+
+#[test]
+fn first_login_creates_one_user_and_one_credential() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let user = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create");
+    assert_eq!(user.name, "Jack");
+    assert_eq!(counts(&pool), (1, 1, 0));
+
+    let (user_id, provider, subject): (i32, String, String) = federated_credentials::table
+        .select((
+            federated_credentials::user_id,
+            federated_credentials::provider,
+            federated_credentials::subject,
+        ))
+        .first(conn)
+        .expect("the credential");
+    assert_eq!(
+        (user_id, provider.as_str(), subject.as_str()),
+        (user.id, PROVIDER, "12")
+    );
+}
+
+#[test]
+fn login_again_returns_the_same_user() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let first = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create");
+    // The handle and name changed on Twitter since; the account is the same one.
+    let again = find_or_create(conn, &profile("12", "jack2", Some("Jack D"))).expect("find");
+    assert_eq!(again, first);
+    assert_eq!(counts(&pool), (1, 1, 0));
+}
+
+#[test]
+fn two_twitter_accounts_are_two_users() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let jack = find_or_create(conn, &profile("12", "jack", None)).expect("jack");
+    let biz = find_or_create(conn, &profile("13", "biz", None)).expect("biz");
+    assert_ne!(jack.id, biz.id);
+    assert_eq!((jack.name.as_str(), biz.name.as_str()), ("jack", "biz"));
+    assert_eq!(counts(&pool), (2, 2, 0));
+}
+
+#[test]
+fn subjects_are_compared_exactly() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let a = find_or_create(conn, &profile("12", "a", None)).expect("12");
+    let b = find_or_create(conn, &profile("012", "b", None)).expect("012");
+    let c = find_or_create(conn, &profile("12 ", "c", None)).expect("'12 '");
+    assert!(a.id != b.id && b.id != c.id && a.id != c.id);
+    assert_eq!(counts(&pool), (3, 3, 0));
+}
+
+#[test]
+fn name_is_the_display_name_else_the_username() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let named = find_or_create(conn, &profile("1", "ada", Some("Ada Lovelace"))).expect("1");
+    let unnamed = find_or_create(conn, &profile("2", "grace", None)).expect("2");
+    let blank = find_or_create(conn, &profile("3", "alan", Some("  "))).expect("3");
+    assert_eq!(named.name, "Ada Lovelace");
+    assert_eq!(unnamed.name, "grace");
+    assert_eq!(blank.name, "alan");
+
+    let stored: Vec<String> = users::table
+        .order(users::id)
+        .select(users::name)
+        .load(conn)
+        .expect("names");
+    assert_eq!(stored, ["Ada Lovelace", "grace", "alan"]);
+}
+
+#[test]
+fn an_empty_profile_id_is_refused() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let refused = find_or_create(conn, &profile("", "nobody", None)).unwrap_err();
+    assert!(
+        matches!(refused, Error::QueryBuilderError(_)),
+        "{refused:?}"
+    );
+    assert_eq!(counts(&pool), (0, 0, 0));
+}
+
+/// The path taken when a concurrent first login inserted the credential between this login's
+/// lookup and its insert: the insert meets the unique index, the new user is rolled back and
+/// the existing one is returned.
+#[test]
+fn losing_a_first_login_race_rolls_back_and_rereads() {
+    let (_dir, pool) = migrated(&small());
+    let conn = &mut pool.get().expect("connection");
+    let winner = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("winner");
+
+    // Skip the lookup, as if it had run just before the winner committed.
+    let loser = conn
+        .immediate_transaction(|conn| create_or_reread(conn, &profile("12", "jack", None)))
+        .expect("reread");
+    assert_eq!(loser, winner);
+    assert_eq!(counts(&pool), (1, 1, 0), "no orphan user is left behind");
+
+    // The rolled-back insert did not even use up an id.
+    let next = find_or_create(conn, &profile("13", "biz", None)).expect("next");
+    assert_eq!(next.id, winner.id + 1);
+    assert_eq!(counts(&pool), (2, 2, 0));
+}
+
+#[test]
+fn find_user_reads_users_by_identity() {
+    let (_dir, pool) = migrated(&small());
+    let created = {
+        let conn = &mut pool.get().expect("connection");
+        find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create")
+    };
+    let found = find_user(&pool, &created.id.to_string()).expect("find");
+    assert_eq!(
+        found,
+        Some(User {
+            id: created.id,
+            name: "Jack".into()
+        })
+    );
+
+    let other = (created.id + 1).to_string();
+    for missing in [other.as_str(), "twitter:12", "", "+1", "abc"] {
+        assert_eq!(
+            find_user(&pool, missing).expect("lookup"),
+            None,
+            "{missing:?}"
+        );
+    }
+}
+
+#[test]
+fn find_user_reports_query_errors_with_the_database() {
+    // Not migrated: the table is missing.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = super::database_path(&dir);
+    let pool = crate::store::connect(&path, &small()).expect("connect");
+    let error = find_user(&pool, "1").unwrap_err();
+    assert!(
+        matches!(error, crate::store::StoreError::Query { .. }),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains(&path) && text.contains("no such table"),
+        "{text}"
+    );
+}

@@ -1,0 +1,194 @@
+//! Users and their federated credentials: lookup by identity, and passport's find-or-create.
+
+use diesel::{
+    prelude::*,
+    result::{DatabaseErrorKind, Error},
+    SqliteConnection,
+};
+use serde::Serialize;
+
+use super::{
+    error::StoreError,
+    pool::Pool,
+    schema::{federated_credentials, users},
+    PROVIDER,
+};
+use crate::oauth::Profile;
+
+/// A local user, a row of `users`.
+///
+/// ```
+/// use actix_twitter_login::store::User;
+///
+/// let user = User { id: 1, name: "Ada".into() };
+/// assert_eq!(serde_json::to_string(&user).unwrap(), r#"{"id":1,"name":"Ada"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct User {
+    /// The user's id; as a string, it is the identity stored in the session.
+    pub id: i32,
+    /// The name shown for the user, taken from the Twitter profile at the first login.
+    pub name: String,
+}
+
+/// Looks a user up by identity, the string [`DieselVerifier`](super::DieselVerifier) logs in
+/// with (the user id in decimal).
+///
+/// An identity that is not a user id in canonical decimal form (`"twitter:12"`, `"+7"`, `""`)
+/// is no user: `Ok(None)`, without a query. This blocks the thread: in a handler, call it
+/// inside `actix_web::web::block`.
+///
+/// ```
+/// use actix_twitter_login::store::{self, StoreOptions};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// // The identity from actix-identity, e.g. `identity.id()?`:
+/// assert_eq!(store::find_user(&pool, "1")?, None);
+/// assert_eq!(store::find_user(&pool, "twitter:12")?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`StoreError::Pool`] if no connection can be had, [`StoreError::Query`] if the query fails.
+pub fn find_user(pool: &Pool, id: &str) -> Result<Option<User>, StoreError> {
+    let Some(id) = parse_identity(id) else {
+        return Ok(None);
+    };
+    let mut conn = pool.get()?;
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(&mut conn)
+        .optional()
+        .map_err(|source| pool.query_error(source))
+}
+
+fn parse_identity(id: &str) -> Option<i32> {
+    let parsed: i32 = id.parse().ok()?;
+    (parsed.to_string() == id).then_some(parsed)
+}
+
+/// Finds the user signed in with this Twitter profile, or creates one: passport's
+/// `federated_credentials` verify, in one transaction.
+///
+/// The credential `(`[`PROVIDER`]`, profile.id)` is looked up; when there is none, a user
+/// named after the profile (its display name, else its username) is inserted with that
+/// credential. The transaction is SQLite's `BEGIN IMMEDIATE`, so concurrent logins queue on
+/// the busy timeout rather than fail when upgrading a read lock. If the credential insert
+/// still meets an existing credential (a concurrent first login won), the new user is rolled
+/// back and the winner's user is returned: there is exactly one user per credential, and no
+/// user without one is ever left behind.
+///
+/// ```
+/// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// let mut conn = pool.get()?;
+///
+/// let mut profile = Profile::from_access_token("12", "jack");
+/// profile.display_name = Some("Jack".into());
+/// let created = store::find_or_create(&mut conn, &profile)?;
+/// assert_eq!(created.name, "Jack");
+/// // The next sign-in with the same Twitter account finds the same user.
+/// assert_eq!(store::find_or_create(&mut conn, &profile)?, created);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// Diesel's error when a query fails; [`Error::QueryBuilderError`] for a profile with an empty
+/// id, which would otherwise be one account shared by every such profile.
+pub fn find_or_create(conn: &mut SqliteConnection, profile: &Profile) -> Result<User, Error> {
+    if profile.id.is_empty() {
+        return Err(Error::QueryBuilderError(
+            "the profile has an empty id: no credential can be looked up".into(),
+        ));
+    }
+    conn.immediate_transaction(|conn| match find_by_subject(conn, &profile.id)? {
+        Some(user) => Ok(user),
+        None => create_or_reread(conn, profile),
+    })
+}
+
+/// The user holding the credential `(PROVIDER, subject)`.
+fn find_by_subject(conn: &mut SqliteConnection, subject: &str) -> Result<Option<User>, Error> {
+    federated_credentials::table
+        .inner_join(users::table)
+        .filter(federated_credentials::provider.eq(PROVIDER))
+        .filter(federated_credentials::subject.eq(subject))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Creates the user and credential inside a savepoint; if the credential already exists, the
+/// savepoint (with its new user) is rolled back and the existing user is read instead.
+pub(super) fn create_or_reread(
+    conn: &mut SqliteConnection,
+    profile: &Profile,
+) -> Result<User, Error> {
+    match conn.transaction(|conn| create(conn, profile)) {
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            tracing::debug!(
+                subject = %profile.id,
+                "a concurrent first login created this credential; using its user"
+            );
+            find_by_subject(conn, &profile.id)?.ok_or(Error::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                info,
+            ))
+        }
+        other => other,
+    }
+}
+
+fn create(conn: &mut SqliteConnection, profile: &Profile) -> Result<User, Error> {
+    // A column tuple rather than `User::as_returning()`: it also works on a multi-backend
+    // connection.
+    let user: User = diesel::insert_into(users::table)
+        .values(users::name.eq(display_name(profile)))
+        .returning((users::id, users::name))
+        .get_result(conn)?;
+    diesel::insert_into(federated_credentials::table)
+        .values((
+            federated_credentials::user_id.eq(user.id),
+            federated_credentials::provider.eq(PROVIDER),
+            federated_credentials::subject.eq(&profile.id),
+        ))
+        .execute(conn)?;
+    tracing::info!(user_id = user.id, subject = %profile.id, "created a user for a first login");
+    Ok(user)
+}
+
+/// The display name if there is a non-blank one, else the username.
+fn display_name(profile: &Profile) -> &str {
+    profile
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(&profile.username)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_identity;
+
+    #[test]
+    fn only_canonical_decimal_ids_are_identities() {
+        assert_eq!(parse_identity("1"), Some(1));
+        assert_eq!(parse_identity("2147483647"), Some(i32::MAX));
+        for not_an_id in ["", "twitter:1", "+1", "01", " 1", "1 ", "2147483648", "1.0"] {
+            assert_eq!(parse_identity(not_an_id), None, "{not_an_id:?}");
+        }
+    }
+}

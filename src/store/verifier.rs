@@ -1,0 +1,179 @@
+//! [`DieselVerifier`]: the [`Verify`] step backed by the store.
+
+use actix_web::web;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use futures_core::future::LocalBoxFuture;
+
+use super::{error::StoreError, pool::Pool, user::find_or_create};
+use crate::{
+    credentials::TokenCredentials,
+    oauth::Profile,
+    verify::{Verdict, Verify, VerifyError},
+};
+
+/// The verify step of passport's todos example: finds the local user signed in with the
+/// Twitter profile, or creates one (see [`find_or_create`](super::find_or_create)), and logs
+/// in as that user, with the user id as the identity.
+///
+/// The database work runs in `actix_web::web::block`, off the async workers. Errors map to
+/// [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection in time, or a locked,
+/// unreachable or full database, is `Unavailable` (503); anything else is `Internal` (500).
+/// The token credentials are neither stored nor logged.
+///
+/// ```no_run
+/// use actix_twitter_login::{store::{self, DieselVerifier, StoreOptions}, Verify};
+///
+/// let pool = store::connect("app.db", &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// let verifier = DieselVerifier::new(pool);
+/// # fn assert_verify(_: impl Verify) {}
+/// # assert_verify(verifier);
+/// # Ok::<(), store::StoreError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DieselVerifier {
+    pool: Pool,
+}
+
+impl DieselVerifier {
+    /// A verifier on this pool; the pool's database must be migrated
+    /// ([`run_migrations`](super::run_migrations)).
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
+    }
+
+    /// The pool, e.g. to look users up with [`find_user`](super::find_user).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+}
+
+impl Verify for DieselVerifier {
+    fn verify(
+        &self,
+        // Only the profile is needed: the token credentials go no further.
+        _credentials: TokenCredentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+        let pool = self.pool.clone();
+        Box::pin(async move {
+            let subject = profile.id.clone();
+            let found = web::block(move || {
+                let mut conn = pool.get()?;
+                find_or_create(&mut conn, &profile).map_err(|source| pool.query_error(source))
+            })
+            .await;
+            match found {
+                Ok(Ok(user)) => {
+                    tracing::debug!(user_id = user.id, %subject, "signed in");
+                    Ok(Verdict::User(user.id.to_string()))
+                }
+                Ok(Err(error)) if is_unavailable(&error) => {
+                    tracing::warn!(%subject, %error, "database unavailable; sign-in refused");
+                    Err(VerifyError::unavailable(error))
+                }
+                Ok(Err(error)) => {
+                    tracing::error!(%subject, %error, "sign-in failed in the database");
+                    Err(VerifyError::internal(error))
+                }
+                Err(error) => {
+                    tracing::error!(%subject, %error, "sign-in task failed");
+                    Err(VerifyError::internal(error))
+                }
+            }
+        })
+    }
+}
+
+/// Whether the error is the database being unavailable for now, rather than a bug or bad data.
+fn is_unavailable(error: &StoreError) -> bool {
+    match error {
+        StoreError::Connect { .. } | StoreError::Pool { .. } => true,
+        StoreError::Query { source, .. } => is_transient(source),
+        StoreError::Migration { .. } => false,
+    }
+}
+
+fn is_transient(error: &DieselError) -> bool {
+    /// SQLite's texts for SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN, SQLITE_IOERR and
+    /// SQLITE_FULL, which diesel reports as `DatabaseErrorKind::Unknown`.
+    const TRANSIENT_MESSAGES: [&str; 5] = [
+        "database is locked",
+        "database table is locked",
+        "unable to open database file",
+        "disk I/O error",
+        "database or disk is full",
+    ];
+    match error {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand
+            | DatabaseErrorKind::ClosedConnection
+            | DatabaseErrorKind::SerializationFailure,
+            _,
+        ) => true,
+        DieselError::DatabaseError(_, info) => TRANSIENT_MESSAGES
+            .iter()
+            .any(|message| info.message().starts_with(message)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn query(kind: DatabaseErrorKind, message: &str) -> StoreError {
+        StoreError::Query {
+            database: "app.db".into(),
+            source: Error::DatabaseError(kind, Box::new(message.to_owned())),
+        }
+    }
+
+    #[test]
+    fn locked_or_unreachable_databases_are_unavailable() {
+        for error in [
+            query(DatabaseErrorKind::Unknown, "database is locked"),
+            query(DatabaseErrorKind::Unknown, "database table is locked"),
+            query(DatabaseErrorKind::Unknown, "disk I/O error"),
+            query(DatabaseErrorKind::Unknown, "database or disk is full"),
+            query(DatabaseErrorKind::UnableToSendCommand, "connection lost"),
+            query(
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection",
+            ),
+            query(
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
+        ] {
+            assert!(is_unavailable(&error), "{error}");
+        }
+    }
+
+    #[test]
+    fn other_errors_are_internal() {
+        for error in [
+            query(DatabaseErrorKind::Unknown, "no such table: users"),
+            query(
+                DatabaseErrorKind::UniqueViolation,
+                "UNIQUE constraint failed",
+            ),
+            query(
+                DatabaseErrorKind::Unknown,
+                "attempt to write a readonly database",
+            ),
+            StoreError::Query {
+                database: "app.db".into(),
+                source: Error::NotFound,
+            },
+            StoreError::Migration {
+                database: "app.db".into(),
+                source: "bad migration".into(),
+            },
+        ] {
+            assert!(!is_unavailable(&error), "{error}");
+        }
+    }
+}
