@@ -2,8 +2,14 @@
 //! tests and offline demos (feature `mock-provider`).
 //!
 //! STUB: to be implemented. The public API below is the contract.
+//!
+//! [`signature`] holds the provider's own RFC 5849 signature code.
 
 use std::{io, time::Duration};
+
+pub mod signature;
+#[cfg(test)]
+mod tests;
 
 /// A user the local provider can sign in as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +26,11 @@ pub struct MockUser {
 
 impl MockUser {
     /// A user with the given id, handle and display name, and no email.
-    pub fn new(id: impl Into<String>, screen_name: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        screen_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
             id: id.into(),
             screen_name: screen_name.into(),
@@ -85,7 +95,10 @@ pub struct MockProvider;
 
 impl MockProvider {
     /// A provider that knows one client (consumer key and secret).
-    pub fn builder(_consumer_key: impl Into<String>, _consumer_secret: impl Into<String>) -> MockProviderBuilder {
+    pub fn builder(
+        _consumer_key: impl Into<String>,
+        _consumer_secret: impl Into<String>,
+    ) -> MockProviderBuilder {
         MockProviderBuilder { _private: () }
     }
 }
