@@ -30,6 +30,7 @@ mod header;
 mod signer;
 
 pub use header::AuthorizationHeader;
+pub(crate) use signer::{random_string, unix_now};
 pub use signer::{Signed, Signer};
 
 /// Every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
