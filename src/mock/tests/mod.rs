@@ -1,4 +1,9 @@
 //! Tests of the local provider: the signature code on its own, then the provider over HTTP.
 
+mod faults;
+mod flow;
 mod header;
+mod profile;
+mod request_token;
+mod support;
 mod vectors;
