@@ -184,6 +184,18 @@ impl State {
     }
 }
 
+#[cfg(test)]
+impl State {
+    /// How many request tokens, access tokens and nonces are held.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            self.request_tokens.len(),
+            self.access_tokens.len(),
+            self.nonces.len(),
+        )
+    }
+}
+
 fn oldest<'a>(entries: impl Iterator<Item = (&'a String, Instant)>) -> Option<String> {
     entries
         .min_by_key(|(_, issued)| *issued)

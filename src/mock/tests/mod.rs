@@ -5,5 +5,6 @@ mod flow;
 mod header;
 mod profile;
 mod request_token;
+mod state;
 mod support;
 mod vectors;
