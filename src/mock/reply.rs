@@ -1,0 +1,189 @@
+//! Replies in the shapes X really uses: form bodies served as `text/html`, v1.1 JSON errors,
+//! the OAuth endpoints' XML error, v2 problem+json, and the empty 411.
+
+use actix_web::{
+    http::{header, StatusCode},
+    HttpResponse, HttpResponseBuilder,
+};
+
+use super::{signature::unix_now, Fault, MockEndpoint};
+
+const JSON: &str = "application/json; charset=utf-8";
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The 403 body X sends when `oauth_callback` is not an approved callback URL.
+pub(crate) const CALLBACK_NOT_APPROVED_XML: &str = "<?xml version='1.0' encoding='UTF-8'?><errors><error code=\"415\">Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings</error></errors>";
+
+/// The 403 code-453 body (the access level lacks the endpoint).
+pub(crate) const FORBIDDEN_453_JSON: &str = r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product","code":453}]}"#;
+
+/// The 403 body for an app that is not attached to a Project.
+pub(crate) const CLIENT_NOT_ENROLLED_JSON: &str = r#"{"client_id":"101","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}"#;
+
+/// The v2 problem for any authentication failure.
+pub(crate) const V2_UNAUTHORIZED_JSON: &str =
+    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
+
+/// The v2 problem for an exhausted rate limit.
+pub(crate) const V2_RATE_LIMITED_JSON: &str = r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"https://api.x.com/2/problems/rate-limit-exceeded","status":429}"#;
+
+/// The 200 body of the `Garbage` fault: an HTML error page, neither a form nor JSON.
+pub(crate) const GARBAGE_HTML: &str =
+    "<!DOCTYPE html><html><head><title>X / Error</title></head><body><h1>Something is technically wrong.</h1></body></html>";
+
+/// A v1.1-style `{"errors":[{"code":..,"message":..}]}` reply.
+pub(crate) fn v11_error(status: StatusCode, code: u32, message: &str) -> HttpResponse {
+    let body = serde_json::json!({ "errors": [{ "code": code, "message": message }] });
+    HttpResponse::build(status)
+        .content_type(JSON)
+        .body(body.to_string())
+}
+
+/// 400 code 215: the OAuth data is missing or malformed.
+pub(crate) fn bad_authentication_data() -> HttpResponse {
+    v11_error(StatusCode::BAD_REQUEST, 215, "Bad Authentication data.")
+}
+
+/// 401 code 32: unknown consumer key, bad signature or replayed nonce.
+pub(crate) fn could_not_authenticate() -> HttpResponse {
+    v11_error(StatusCode::UNAUTHORIZED, 32, "Could not authenticate you.")
+}
+
+/// 401 code 135: the timestamp is outside the accepted window.
+pub(crate) fn timestamp_out_of_bounds() -> HttpResponse {
+    v11_error(StatusCode::UNAUTHORIZED, 135, "Timestamp out of bounds.")
+}
+
+/// 401 code 89: the access token is unknown.
+pub(crate) fn invalid_or_expired_token() -> HttpResponse {
+    v11_error(StatusCode::UNAUTHORIZED, 89, "Invalid or expired token.")
+}
+
+/// The generic v2 401 problem (key order as X sends it).
+pub(crate) fn v2_unauthorized() -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .content_type(PROBLEM_JSON)
+        .body(V2_UNAUTHORIZED_JSON)
+}
+
+/// A v2 400 `invalid-request` problem naming a bad query parameter value.
+pub(crate) fn v2_invalid_request(parameter: &str, bad: &[&str], allowed: &[&str]) -> HttpResponse {
+    let message = format!(
+        "The `{parameter}` query parameter value [{}] is not one of [{}]",
+        bad.join(","),
+        allowed.join(",")
+    );
+    let body = serde_json::json!({
+        "errors": [{ "parameters": { parameter: bad }, "message": message }],
+        "title": "Invalid Request",
+        "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.twitter.com/2/problems/invalid-request",
+    });
+    HttpResponse::BadRequest()
+        .content_type(PROBLEM_JSON)
+        .body(body.to_string())
+}
+
+/// 403 with X's XML code-415 body.
+pub(crate) fn callback_not_approved() -> HttpResponse {
+    HttpResponse::Forbidden()
+        .content_type("application/xml;charset=utf-8")
+        .body(CALLBACK_NOT_APPROVED_XML)
+}
+
+/// 411 with an empty body (a POST without `Content-Length`).
+pub(crate) fn length_required() -> HttpResponse {
+    HttpResponse::LengthRequired().finish()
+}
+
+/// A plain-text reply (the OAuth endpoints' token errors).
+pub(crate) fn plain(status: StatusCode, text: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(text.to_owned())
+}
+
+/// A form-encoded token reply served as `text/html; charset=utf-8`, as X does.
+pub(crate) fn form(pairs: &[(&str, &str)]) -> HttpResponse {
+    let body = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                super::signature::percent_encode(k),
+                super::signature::percent_encode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache, no-store, must-revalidate"))
+        .body(body)
+}
+
+/// A JSON 200 reply.
+pub(crate) fn json(value: &serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(JSON)
+        .body(value.to_string())
+}
+
+/// Rate-limit headers describing an exhausted 15-minute window.
+fn with_exhausted_rate_limit(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
+    builder
+        .insert_header(("x-rate-limit-limit", "75"))
+        .insert_header(("x-rate-limit-remaining", "0"))
+        .insert_header(("x-rate-limit-reset", (unix_now() + 900).to_string()));
+    builder
+}
+
+/// The reply a fault replaces the normal answer with, or `None` when the fault only changes
+/// the normal answer (`Delay`, `CallbackNotConfirmed`).
+pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpResponse> {
+    let v2 = endpoint == MockEndpoint::UsersMe;
+    Some(match fault {
+        Fault::Delay(_) | Fault::CallbackNotConfirmed => return None,
+        Fault::Status(code) => {
+            let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let text = format!(
+                "{} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("Injected fault")
+            );
+            plain(status, &text)
+        }
+        Fault::Garbage => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(GARBAGE_HTML),
+        Fault::Forbidden453 => HttpResponse::Forbidden()
+            .content_type(JSON)
+            .body(FORBIDDEN_453_JSON),
+        Fault::RateLimited if v2 => with_exhausted_rate_limit(HttpResponse::TooManyRequests())
+            .content_type(PROBLEM_JSON)
+            .body(V2_RATE_LIMITED_JSON),
+        Fault::RateLimited => {
+            let body =
+                serde_json::json!({ "errors": [{ "code": 88, "message": "Rate limit exceeded" }] });
+            with_exhausted_rate_limit(HttpResponse::TooManyRequests())
+                .content_type(JSON)
+                .body(body.to_string())
+        }
+        Fault::ClientNotEnrolled => HttpResponse::Forbidden()
+            .content_type(PROBLEM_JSON)
+            .body(CLIENT_NOT_ENROLLED_JSON),
+        Fault::CallbackNotApproved => callback_not_approved(),
+        Fault::Body {
+            status,
+            content_type,
+            body,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut builder = HttpResponse::build(status);
+            if let Ok(value) = header::HeaderValue::from_str(content_type) {
+                builder.insert_header((header::CONTENT_TYPE, value));
+            }
+            builder.body(body.clone())
+        }
+    })
+}

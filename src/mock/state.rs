@@ -1,0 +1,235 @@
+//! The provider's configuration and mutable state (tokens, nonces, faults, counters).
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use super::{signature::random_string, Fault, MockEndpoint, MockUser};
+
+/// At most this many request tokens are kept; the oldest is dropped to make room.
+const MAX_REQUEST_TOKENS: usize = 10_000;
+/// At most this many access tokens are kept; the oldest is dropped to make room.
+const MAX_ACCESS_TOKENS: usize = 10_000;
+/// At most this many recent nonces are kept (besides the purge by timestamp).
+const MAX_NONCES: usize = 100_000;
+
+/// What the provider was built with; never changes while it runs.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub callbacks: Vec<String>,
+    pub users: Vec<MockUser>,
+    pub app_name: String,
+    pub timestamp_window: Duration,
+    pub request_token_ttl: Duration,
+}
+
+impl Config {
+    pub fn user_by_id(&self, id: &str) -> Option<&MockUser> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub fn user_by_screen_name(&self, screen_name: &str) -> Option<&MockUser> {
+        self.users
+            .iter()
+            .find(|u| u.screen_name.eq_ignore_ascii_case(screen_name))
+    }
+
+    pub fn callback_registered(&self, callback: &str) -> bool {
+        self.callbacks.iter().any(|c| c == callback)
+    }
+}
+
+/// What the user did on the authorization page.
+#[derive(Debug, Clone)]
+pub(crate) enum Grant {
+    Pending,
+    Approved { user_id: String, verifier: String },
+    Denied,
+}
+
+/// Temporary credentials issued by `request_token`.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestToken {
+    pub secret: String,
+    pub callback: String,
+    pub issued: Instant,
+    pub grant: Grant,
+}
+
+/// Token credentials issued by `access_token`.
+#[derive(Debug, Clone)]
+struct AccessToken {
+    secret: String,
+    user_id: String,
+    issued: Instant,
+}
+
+/// Everything that changes while the provider runs.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    request_tokens: HashMap<String, RequestToken>,
+    access_tokens: HashMap<String, AccessToken>,
+    nonces: HashSet<(String, String, u64)>,
+    pub faults: HashMap<MockEndpoint, Fault>,
+    pub requests: HashMap<MockEndpoint, usize>,
+    pub rejected: usize,
+}
+
+impl State {
+    /// Issues a request token for `callback` and returns `(token, secret)`.
+    pub fn issue_request_token(&mut self, callback: &str, ttl: Duration) -> (String, String) {
+        let now = Instant::now();
+        self.request_tokens
+            .retain(|_, t| now.duration_since(t.issued) < ttl);
+        if self.request_tokens.len() >= MAX_REQUEST_TOKENS {
+            if let Some(oldest) = oldest(self.request_tokens.iter().map(|(k, t)| (k, t.issued))) {
+                self.request_tokens.remove(&oldest);
+            }
+        }
+        let token = random_string(32);
+        let secret = random_string(40);
+        self.request_tokens.insert(
+            token.clone(),
+            RequestToken {
+                secret: secret.clone(),
+                callback: callback.to_owned(),
+                issued: now,
+                grant: Grant::Pending,
+            },
+        );
+        (token, secret)
+    }
+
+    /// The request token if it was issued and has not expired or been used.
+    pub fn request_token(&self, token: &str, ttl: Duration) -> Option<&RequestToken> {
+        self.request_tokens
+            .get(token)
+            .filter(|t| t.issued.elapsed() < ttl)
+    }
+
+    /// Removes the request token (it is single use) and returns it if it was still valid.
+    pub fn take_request_token(&mut self, token: &str, ttl: Duration) -> Option<RequestToken> {
+        self.request_tokens
+            .remove(token)
+            .filter(|t| t.issued.elapsed() < ttl)
+    }
+
+    /// Records the user's decision on a pending token; returns its callback URL, or `None` when
+    /// the token is unknown, expired or already decided.
+    pub fn decide(&mut self, token: &str, ttl: Duration, grant: Grant) -> Option<String> {
+        let record = self
+            .request_tokens
+            .get_mut(token)
+            .filter(|t| t.issued.elapsed() < ttl && matches!(t.grant, Grant::Pending))?;
+        record.grant = grant;
+        Some(record.callback.clone())
+    }
+
+    /// Issues token credentials `<user_id>-<random>` for the user; returns `(token, secret)`.
+    pub fn issue_access_token(&mut self, user_id: &str) -> (String, String) {
+        if self.access_tokens.len() >= MAX_ACCESS_TOKENS {
+            if let Some(oldest) = oldest(self.access_tokens.iter().map(|(k, t)| (k, t.issued))) {
+                self.access_tokens.remove(&oldest);
+            }
+        }
+        let token = format!("{user_id}-{}", random_string(40));
+        let secret = random_string(45);
+        self.access_tokens.insert(
+            token.clone(),
+            AccessToken {
+                secret: secret.clone(),
+                user_id: user_id.to_owned(),
+                issued: Instant::now(),
+            },
+        );
+        (token, secret)
+    }
+
+    /// `(secret, user_id)` of an issued access token.
+    pub fn access_token(&self, token: &str) -> Option<(&str, &str)> {
+        self.access_tokens
+            .get(token)
+            .map(|t| (t.secret.as_str(), t.user_id.as_str()))
+    }
+
+    /// Records a `(consumer key, nonce, timestamp)` triple; `false` if it was already seen.
+    /// Triples whose timestamp has left the window are purged first: a request carrying one
+    /// would be refused for its timestamp anyway.
+    pub fn record_nonce(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window: Duration,
+    ) -> bool {
+        let window = window.as_secs();
+        self.nonces.retain(|(_, _, ts)| ts.abs_diff(now) <= window);
+        let triple = (key.to_owned(), nonce.to_owned(), timestamp);
+        if self.nonces.contains(&triple) {
+            return false;
+        }
+        if self.nonces.len() >= MAX_NONCES {
+            // Drop the oldest timestamp's entries; a replay of those falls back on the window.
+            if let Some(min) = self.nonces.iter().map(|(_, _, ts)| *ts).min() {
+                self.nonces.retain(|(_, _, ts)| *ts != min);
+            }
+        }
+        self.nonces.insert(triple);
+        true
+    }
+}
+
+#[cfg(test)]
+impl State {
+    /// How many request tokens, access tokens and nonces are held.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            self.request_tokens.len(),
+            self.access_tokens.len(),
+            self.nonces.len(),
+        )
+    }
+}
+
+fn oldest<'a>(entries: impl Iterator<Item = (&'a String, Instant)>) -> Option<String> {
+    entries
+        .min_by_key(|(_, issued)| *issued)
+        .map(|(k, _)| k.clone())
+}
+
+/// Configuration and state, shared by the server workers and the [`RunningProvider`] handle.
+///
+/// [`RunningProvider`]: super::RunningProvider
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub config: Config,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Locks the state; a panic in another holder does not make the state unusable.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts a request to `endpoint` and returns the fault injected into it, if any.
+    pub fn begin(&self, endpoint: MockEndpoint) -> Option<Fault> {
+        let mut state = self.lock();
+        *state.requests.entry(endpoint).or_default() += 1;
+        state.faults.get(&endpoint).cloned()
+    }
+}

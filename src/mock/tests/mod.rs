@@ -1,0 +1,10 @@
+//! Tests of the local provider: the signature code on its own, then the provider over HTTP.
+
+mod faults;
+mod flow;
+mod header;
+mod profile;
+mod request_token;
+mod state;
+mod support;
+mod vectors;
