@@ -23,18 +23,29 @@ async fn denied_redirects_with_its_own_message_and_spends_the_token() {
     let start = browser.get(&app.url("/login/twitter")).await;
     let token = query_value(start.location.as_deref().unwrap(), "oauth_token").unwrap();
     let deny = browser
-        .get(&format!("{}/oauth/authenticate/deny?oauth_token={token}", app.provider.base_url()))
+        .get(&format!(
+            "{}/oauth/authenticate/deny?oauth_token={token}",
+            app.provider.base_url()
+        ))
         .await;
     let callback = deny.location.expect("redirect to the callback");
-    assert_eq!(query_value(&callback, "denied").as_deref(), Some(token.as_str()));
+    assert_eq!(
+        query_value(&callback, "denied").as_deref(),
+        Some(token.as_str())
+    );
 
     let done = browser.get(&callback).await;
     assert_eq!(done.status, 302);
     assert_eq!(done.location.as_deref(), Some("/login"));
     let page = login_page_messages(&app, &browser).await;
-    assert!(page.contains("You cancelled signing in with Twitter."), "{page}");
+    assert!(
+        page.contains("You cancelled signing in with Twitter."),
+        "{page}"
+    );
     // Shown once, then cleared.
-    assert!(!login_page_messages(&app, &browser).await.contains("cancelled"));
+    assert!(!login_page_messages(&app, &browser)
+        .await
+        .contains("cancelled"));
     assert_eq!(app.me(&browser).await, None);
     app.stop().await;
 }
@@ -47,7 +58,11 @@ async fn denied_without_a_redirect_answers_401_with_a_page() {
         .get(&app.url("/oauth/callback/twitter?denied=whatever"))
         .await;
     assert_eq!(done.status, 401);
-    assert!(done.body.contains("You cancelled signing in with Twitter."), "{}", done.body);
+    assert!(
+        done.body.contains("You cancelled signing in with Twitter."),
+        "{}",
+        done.body
+    );
     app.stop().await;
 }
 
@@ -60,7 +75,9 @@ async fn a_replayed_callback_fails() {
     let replay = browser.get(&callback).await;
     assert_eq!(replay.status, 302);
     assert_eq!(replay.location.as_deref(), Some("/login"));
-    assert!(login_page_messages(&app, &browser).await.contains("Please try again"));
+    assert!(login_page_messages(&app, &browser)
+        .await
+        .contains("Please try again"));
     assert_eq!(app.count("users"), 1);
     app.stop().await;
 }
@@ -71,12 +88,21 @@ async fn a_forged_token_never_reaches_the_provider() {
     let browser = Browser::new();
     let callback = app.approve(&browser, "alice").await;
     let verifier = query_value(&callback, "oauth_verifier").unwrap();
-    let forged = app.url(&format!("/oauth/callback/twitter?oauth_token=forged&oauth_verifier={verifier}"));
+    let forged = app.url(&format!(
+        "/oauth/callback/twitter?oauth_token=forged&oauth_verifier={verifier}"
+    ));
     let done = browser.get(&forged).await;
     assert_eq!(done.location.as_deref(), Some("/login"));
     let page = login_page_messages(&app, &browser).await;
-    assert!(page.contains("does not match the one you started"), "{page}");
-    assert_eq!(app.provider.requests(actix_twitter_login::mock::MockEndpoint::AccessToken), 0);
+    assert!(
+        page.contains("does not match the one you started"),
+        "{page}"
+    );
+    assert_eq!(
+        app.provider
+            .requests(actix_twitter_login::mock::MockEndpoint::AccessToken),
+        0
+    );
     // The real callback still works afterwards.
     assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
     app.stop().await;
@@ -91,9 +117,28 @@ async fn another_browsers_callback_is_refused_login_csrf() {
     let callback = app.approve(&attacker, "bob").await;
     let done = victim.get(&callback).await;
     assert_eq!(done.location.as_deref(), Some("/login"));
-    assert_eq!(app.me(&victim).await, None, "the victim must not be signed in as the attacker");
+    assert_eq!(
+        app.me(&victim).await,
+        None,
+        "the victim must not be signed in as the attacker"
+    );
     let page = login_page_messages(&app, &victim).await;
-    assert!(page.contains("expired or was started in another browser"), "{page}");
+    assert!(
+        page.contains("expired or was started in another browser"),
+        "{page}"
+    );
+
+    // A victim with a login of their own pending is not signed in as the attacker either.
+    let callback = app.approve(&attacker, "bob").await;
+    let _own = victim.get(&app.url("/login/twitter")).await;
+    let done = victim.get(&callback).await;
+    assert_eq!(done.location.as_deref(), Some("/login"));
+    assert_eq!(app.me(&victim).await, None);
+    let page = login_page_messages(&app, &victim).await;
+    assert!(
+        page.contains("does not match the one you started"),
+        "{page}"
+    );
     app.stop().await;
 }
 
@@ -105,7 +150,9 @@ async fn a_callback_without_a_session_cookie_fails_without_500() {
     browser.clear_cookies();
     let done = browser.get(&callback).await;
     assert_eq!(done.status, 401, "{}", done.body);
-    assert!(done.body.contains("expired or was started in another browser"));
+    assert!(done
+        .body
+        .contains("expired or was started in another browser"));
     app.stop().await;
 }
 
@@ -120,7 +167,9 @@ async fn malformed_callbacks_fail_with_400() {
         "?oauth_token=a&oauth_token=b&oauth_verifier=v",
         &format!("?oauth_token={long}&oauth_verifier=v"),
     ] {
-        let done = browser.get(&app.url(&format!("/oauth/callback/twitter{query}"))).await;
+        let done = browser
+            .get(&app.url(&format!("/oauth/callback/twitter{query}")))
+            .await;
         assert_eq!(done.status, 400, "query {query:.40}: {}", done.body);
     }
     app.stop().await;

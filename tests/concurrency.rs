@@ -11,7 +11,11 @@ async fn fifty_parallel_first_logins_of_five_accounts_make_five_users() {
     let mut setup = TestApp::setup();
     let names: Vec<String> = (0..5).map(|i| format!("user{i}")).collect();
     for (i, name) in names.iter().enumerate() {
-        setup = setup.user(MockUser::new(format!("{}", 5000 + i), name, format!("User {i}")));
+        setup = setup.user(MockUser::new(
+            format!("{}", 5000 + i),
+            name,
+            format!("User {i}"),
+        ));
     }
     let app = setup.start().await;
     let logins = (0..50).map(|i| {
@@ -20,7 +24,13 @@ async fn fifty_parallel_first_logins_of_five_accounts_make_five_users() {
         async move {
             let browser = Browser::new();
             let done = app.login(&browser, &name).await;
-            assert_eq!(done.location.as_deref(), Some("/"), "{name}: {} {}", done.status, done.body);
+            assert_eq!(
+                done.location.as_deref(),
+                Some("/"),
+                "{name}: {} {}",
+                done.status,
+                done.body
+            );
             app.me(&browser).await.expect("signed in")
         }
     });

@@ -20,7 +20,11 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     };
     let running = app::start(settings).await.expect("the demo starts");
     let url = running.url.clone();
-    let provider = running.provider.as_ref().expect("no keys: the local provider runs").base_url();
+    let provider = running
+        .provider
+        .as_ref()
+        .expect("no keys: the local provider runs")
+        .base_url();
     let handle = running.server.handle();
     actix_web::rt::spawn(running.server);
 
@@ -40,20 +44,33 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     assert!(page.body.contains("carol"), "{}", page.body);
     let token = query_value(&authenticate, "oauth_token").unwrap();
     let approve = browser
-        .get(&format!("{provider}/oauth/authenticate/approve?oauth_token={token}&user=carol"))
+        .get(&format!(
+            "{provider}/oauth/authenticate/approve?oauth_token={token}&user=carol"
+        ))
         .await;
-    let done = browser.get(&approve.location.expect("to the callback")).await;
+    let done = browser
+        .get(&approve.location.expect("to the callback"))
+        .await;
     assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
 
     let home = browser.get(&format!("{url}/")).await;
-    assert!(home.body.contains("Carol &lt;b&gt;&amp;&lt;&#x2F;b&gt; Co"), "{}", home.body);
+    assert!(
+        home.body.contains("Carol &lt;b&gt;&amp;&lt;&#x2F;b&gt; Co"),
+        "{}",
+        home.body
+    );
     assert!(!home.body.contains("<b>&</b>"));
-    let me: serde_json::Value = serde_json::from_str(&browser.get(&format!("{url}/me")).await.body).unwrap();
+    let me: serde_json::Value =
+        serde_json::from_str(&browser.get(&format!("{url}/me")).await.body).unwrap();
     assert_eq!(me["name"], "Carol <b>&</b> Co");
     assert!(me["id"].is_number());
 
     let out = browser.post(&format!("{url}/logout")).await;
     assert_eq!(out.status, 303);
-    assert!(browser.get(&format!("{url}/")).await.body.contains("You are not signed in"));
+    assert!(browser
+        .get(&format!("{url}/"))
+        .await
+        .body
+        .contains("You are not signed in"));
     handle.stop(false).await;
 }

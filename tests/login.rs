@@ -18,7 +18,18 @@ async fn first_login_creates_the_user_and_signs_in() {
     assert_eq!(name, "Alice");
     assert_eq!(app.count("users"), 1);
     assert_eq!(app.count("federated_credentials"), 1);
-    assert!(browser.get(&app.url("/")).await.body.contains(&format!("signed in as {id}")));
+    assert!(browser
+        .get(&app.url("/"))
+        .await
+        .body
+        .contains(&format!("signed in as {id}")));
+    // Every signature the crate made passed the provider's own verification.
+    assert_eq!(app.provider.rejected(), 0);
+    assert_eq!(
+        app.provider
+            .requests(actix_twitter_login::mock::MockEndpoint::UsersMe),
+        1
+    );
     app.stop().await;
 }
 
@@ -48,14 +59,25 @@ async fn login_renews_the_session_id() {
     let app = TestApp::setup().sessions(Sessions::Memory).start().await;
     let browser = Browser::new();
     let callback = app.approve(&browser, "alice").await;
-    let before = browser.cookie(SESSION_COOKIE).expect("a session holds the pending login");
-    assert!(app.memory.contains(&before));
+    let before = browser
+        .cookie(SESSION_COOKIE)
+        .expect("a session holds the pending login");
+    let ids_before = app.memory.keys();
+    assert_eq!(
+        ids_before.len(),
+        1,
+        "one server-side session holds the pending login"
+    );
 
     let done = browser.get(&callback).await;
     assert_eq!(done.status, 302, "{}", done.body);
-    let after = browser.cookie(SESSION_COOKIE).expect("a session after login");
-    assert_ne!(before, after, "the session id must change at login");
-    assert!(!app.memory.contains(&before), "the pre-login session must be gone");
+    let after = browser
+        .cookie(SESSION_COOKIE)
+        .expect("a session after login");
+    assert_ne!(before, after, "the session cookie must change at login");
+    let ids_after = app.memory.keys();
+    assert_eq!(ids_after.len(), 1, "{ids_after:?}");
+    assert_ne!(ids_before, ids_after, "the session id must change at login");
     assert!(app.me(&browser).await.is_some());
 
     // A fixated (old) session id carries no identity.
@@ -87,7 +109,10 @@ async fn two_tabs_can_both_complete() {
     let browser = Browser::new();
     let first_tab = app.approve(&browser, "alice").await;
     let second_tab = app.approve(&browser, "alice").await;
-    assert_eq!(browser.get(&second_tab).await.location.as_deref(), Some("/"));
+    assert_eq!(
+        browser.get(&second_tab).await.location.as_deref(),
+        Some("/")
+    );
     assert_eq!(browser.get(&first_tab).await.location.as_deref(), Some("/"));
     assert_eq!(app.count("users"), 1);
     app.stop().await;

@@ -13,7 +13,11 @@ use common::{Browser, TestApp};
 
 async fn start_fails(app: &TestApp, browser: &Browser) -> common::Page {
     let page = browser.get(&app.url("/login/twitter")).await;
-    assert_ne!(page.status, 302, "login must not proceed: {:?}", page.location);
+    assert_ne!(
+        page.status, 302,
+        "login must not proceed: {:?}",
+        page.location
+    );
     page
 }
 
@@ -37,13 +41,22 @@ async fn request_token_faults_fail_with_a_status_and_message() {
         ),
     ];
     for (fault, status) in cases {
-        app.provider.inject(MockEndpoint::RequestToken, fault.clone());
+        app.provider
+            .inject(MockEndpoint::RequestToken, fault.clone());
         let page = start_fails(&app, &browser).await;
         assert_eq!(page.status, status, "{fault:?}: {}", page.body);
-        assert!(page.body.contains("Twitter could not confirm your account"), "{fault:?}: {}", page.body);
+        assert!(
+            page.body.contains("Twitter could not confirm your account"),
+            "{fault:?}: {}",
+            page.body
+        );
         app.provider.clear_faults();
     }
-    assert_eq!(browser.get(&app.url("/login/twitter")).await.status, 302, "recovers");
+    assert_eq!(
+        browser.get(&app.url("/login/twitter")).await.status,
+        302,
+        "recovers"
+    );
     app.stop().await;
 }
 
@@ -53,39 +66,67 @@ async fn a_slow_provider_times_out_instead_of_hanging() {
         .configure(|b| b.provider_timeout(Duration::from_millis(300)))
         .start()
         .await;
-    app.provider.inject(MockEndpoint::RequestToken, Fault::Delay(Duration::from_secs(5)));
+    app.provider.inject(
+        MockEndpoint::RequestToken,
+        Fault::Delay(Duration::from_secs(5)),
+    );
     let browser = Browser::new();
     let started = Instant::now();
     let page = start_fails(&app, &browser).await;
     assert_eq!(page.status, 504);
     assert!(page.body.contains("did not answer in time"));
-    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
     app.stop().await;
 }
 
 #[actix_web::test]
 async fn an_unreachable_provider_is_a_failure() {
     let app = TestApp::setup()
-        .configure(|b| b.api_base_url("http://127.0.0.1:9").failure_redirect("/login").failure_message(true))
+        .configure(|b| {
+            b.api_base_url("http://127.0.0.1:9")
+                .failure_redirect("/login")
+                .failure_message(true)
+        })
         .start()
         .await;
     let browser = Browser::new();
     let page = browser.get(&app.url("/login/twitter")).await;
     assert_eq!(page.location.as_deref(), Some("/login"));
     let login = browser.get(&app.url("/login")).await;
-    assert!(login.body.contains("Twitter could not confirm your account"), "{}", login.body);
+    assert!(
+        login
+            .body
+            .contains("Twitter could not confirm your account"),
+        "{}",
+        login.body
+    );
     app.stop().await;
 }
 
 #[actix_web::test]
 async fn access_token_faults_fail_and_create_no_user() {
     let app = TestApp::setup().start().await;
-    for fault in [Fault::Status(500), Fault::Garbage, Fault::Status(401), Fault::Delay(Duration::from_secs(5))] {
+    for fault in [
+        Fault::Status(500),
+        Fault::Garbage,
+        Fault::Status(401),
+        Fault::Delay(Duration::from_secs(5)),
+    ] {
         let browser = Browser::new();
         let callback = app.approve(&browser, "alice").await;
-        app.provider.inject(MockEndpoint::AccessToken, fault.clone());
+        app.provider
+            .inject(MockEndpoint::AccessToken, fault.clone());
         let page = browser.get(&callback).await;
-        assert!(matches!(page.status.as_u16(), 502 | 504), "{fault:?}: {} {}", page.status, page.body);
+        assert!(
+            matches!(page.status.as_u16(), 502 | 504),
+            "{fault:?}: {} {}",
+            page.status,
+            page.body
+        );
         assert_eq!(app.me(&browser).await, None);
         app.provider.clear_faults();
     }
@@ -96,11 +137,21 @@ async fn access_token_faults_fail_and_create_no_user() {
 #[actix_web::test]
 async fn profile_faults_fall_back_to_the_access_token_identity_by_default() {
     let app = TestApp::setup().start().await;
-    for fault in [Fault::Forbidden453, Fault::RateLimited, Fault::ClientNotEnrolled, Fault::Garbage] {
+    for fault in [
+        Fault::Forbidden453,
+        Fault::RateLimited,
+        Fault::ClientNotEnrolled,
+        Fault::Garbage,
+    ] {
         app.provider.inject(MockEndpoint::UsersMe, fault.clone());
         let browser = Browser::new();
         let done = app.login(&browser, "alice").await;
-        assert_eq!(done.location.as_deref(), Some("/"), "{fault:?}: {}", done.body);
+        assert_eq!(
+            done.location.as_deref(),
+            Some("/"),
+            "{fault:?}: {}",
+            done.body
+        );
         let (_, name) = app.me(&browser).await.expect("signed in");
         // Without a profile the name is the handle from the access-token reply.
         assert_eq!(name, "alice", "{fault:?}");
@@ -116,7 +167,8 @@ async fn profile_faults_fail_the_login_when_configured() {
         .configure(|b| b.on_profile_error(ProfileErrorPolicy::Fail))
         .start()
         .await;
-    app.provider.inject(MockEndpoint::UsersMe, Fault::Forbidden453);
+    app.provider
+        .inject(MockEndpoint::UsersMe, Fault::Forbidden453);
     let browser = Browser::new();
     let done = app.login(&browser, "alice").await;
     assert_eq!(done.status, 502, "{}", done.body);
@@ -137,8 +189,17 @@ async fn each_profile_source_yields_the_profile() {
             .await;
         let browser = Browser::new();
         let done = app.login(&browser, "alice").await;
-        assert_eq!(done.location.as_deref(), Some("/"), "{source:?}: {}", done.body);
-        assert_eq!(app.me(&browser).await.unwrap().1, expected_name, "{source:?}");
+        assert_eq!(
+            done.location.as_deref(),
+            Some("/"),
+            "{source:?}: {}",
+            done.body
+        );
+        assert_eq!(
+            app.me(&browser).await.unwrap().1,
+            expected_name,
+            "{source:?}"
+        );
         let profile_calls = app.provider.requests(MockEndpoint::UsersMe)
             + app.provider.requests(MockEndpoint::VerifyCredentials);
         let expected_calls = usize::from(source != ProfileSource::AccessToken);

@@ -63,13 +63,15 @@ async fn logs_pages_and_cookies_never_hold_a_secret() {
         seen.extend(done.set_cookies);
 
         // Failures that log: a profile fault (warning) and an access-token fault (error).
-        app.provider.inject(MockEndpoint::UsersMe, Fault::Forbidden453);
+        app.provider
+            .inject(MockEndpoint::UsersMe, Fault::Forbidden453);
         let page = app.login(&Browser::new(), "bob").await;
         seen.push(page.body);
         app.provider.clear_faults();
         let other = Browser::new();
         let callback = app.approve(&other, "bob").await;
-        app.provider.inject(MockEndpoint::AccessToken, Fault::Status(500));
+        app.provider
+            .inject(MockEndpoint::AccessToken, Fault::Status(500));
         let page = other.get(&callback).await;
         assert_eq!(page.status, 502);
         seen.push(page.body);
@@ -77,13 +79,23 @@ async fn logs_pages_and_cookies_never_hold_a_secret() {
         app.provider.clear_faults();
 
         let secrets = app.provider.issued_secrets();
-        assert!(secrets.len() >= 4, "temporary and token secrets were issued: {}", secrets.len());
+        assert!(
+            secrets.len() >= 4,
+            "temporary and token secrets were issued: {}",
+            secrets.len()
+        );
         let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
-        assert!(logs.contains("Twitter login failed"), "the failures were logged");
+        assert!(
+            logs.contains("Twitter login failed"),
+            "the failures were logged"
+        );
         for secret in secrets.iter().map(String::as_str).chain([CONSUMER_SECRET]) {
             assert!(!logs.contains(secret), "a secret reached the logs");
             for text in &seen {
-                assert!(!text.contains(secret), "a secret reached the client: {text}");
+                assert!(
+                    !text.contains(secret),
+                    "a secret reached the client: {text}"
+                );
             }
         }
         app.stop().await;

@@ -12,27 +12,35 @@ async fn a_verifier_returning_no_user_fails_with_its_message() {
     let app = TestApp::setup()
         .own_verifier()
         .configure(|b| {
-            b.failure_redirect("/login")
-                .failure_message(true)
-                .verifier(|_creds, profile: Profile| async move {
+            b.failure_redirect("/login").failure_message(true).verifier(
+                |_creds, profile: Profile| async move {
                     Ok(if profile.username == "bob" {
                         Verdict::NoUser(Some("Invite required".into()))
                     } else {
                         Verdict::User(profile.id)
                     })
-                })
+                },
+            )
         })
         .start()
         .await;
     let browser = Browser::new();
     let done = app.login(&browser, "bob").await;
     assert_eq!(done.location.as_deref(), Some("/login"));
-    assert!(browser.get(&app.url("/login")).await.body.contains("Invite required"));
+    assert!(browser
+        .get(&app.url("/login"))
+        .await
+        .body
+        .contains("Invite required"));
     assert!(browser.get(&app.url("/")).await.body.contains("anonymous"));
 
     let done = app.login(&browser, "alice").await;
     assert_eq!(done.location.as_deref(), Some("/"));
-    assert!(browser.get(&app.url("/")).await.body.contains("signed in as 1001"));
+    assert!(browser
+        .get(&app.url("/"))
+        .await
+        .body
+        .contains("signed in as 1001"));
     app.stop().await;
 }
 
@@ -50,7 +58,11 @@ async fn a_verifier_error_is_a_500_page_without_details() {
     let browser = Browser::new();
     let done = app.login(&browser, "alice").await;
     assert_eq!(done.status, 500);
-    assert!(!done.body.contains("secret internal detail"), "{}", done.body);
+    assert!(
+        !done.body.contains("secret internal detail"),
+        "{}",
+        done.body
+    );
     assert!(done.body.contains("Something went wrong"));
     app.stop().await;
 }
@@ -66,9 +78,17 @@ async fn a_database_that_is_down_fails_the_login_cleanly() {
     let started = Instant::now();
     let done = app.login(&browser, "alice").await;
     assert_eq!(done.location.as_deref(), Some("/login"), "{}", done.body);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     let page = browser.get(&app.url("/login")).await;
-    assert!(page.body.contains("temporarily unavailable"), "{}", page.body);
+    assert!(
+        page.body.contains("temporarily unavailable"),
+        "{}",
+        page.body
+    );
     assert_eq!(app.me(&browser).await, None);
 
     // The same failure without a redirect is a 503.

@@ -35,11 +35,15 @@ impl Settings {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let consumer = match (var("TWITTER_API_KEY"), var("TWITTER_API_SECRET")) {
             (Some(key), Some(secret)) => Some((key, secret)),
-            (Some(_), None) => return Err("TWITTER_API_KEY is set but TWITTER_API_SECRET is not".into()),
+            (Some(_), None) => {
+                return Err("TWITTER_API_KEY is set but TWITTER_API_SECRET is not".into())
+            }
             _ => None,
         };
         let port = match var("PORT") {
-            Some(port) => port.parse().map_err(|_| format!("PORT `{port}` is not a port number"))?,
+            Some(port) => port
+                .parse()
+                .map_err(|_| format!("PORT `{port}` is not a port number"))?,
             None => 8080,
         };
         Ok(Self {
@@ -73,7 +77,8 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .clone()
         .unwrap_or_else(|| format!("{url}/oauth/callback/twitter"));
 
-    let pool = store::connect(&settings.database_url, &StoreOptions::default()).map_err(std::io::Error::other)?;
+    let pool = store::connect(&settings.database_url, &StoreOptions::default())
+        .map_err(std::io::Error::other)?;
     store::run_migrations(&pool).map_err(std::io::Error::other)?;
 
     let (key, secret, provider) = match settings.consumer.clone() {
@@ -94,7 +99,11 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .failure_redirect("/login")
         .failure_message(true)
         .verifier(DieselVerifier::new(pool.clone()));
-    if let Some(base) = provider.as_ref().map(RunningProvider::base_url).or(settings.api_base_url) {
+    if let Some(base) = provider
+        .as_ref()
+        .map(RunningProvider::base_url)
+        .or(settings.api_base_url)
+    {
         builder = builder.api_base_url(base);
     }
     let twitter = builder.build().map_err(std::io::Error::other)?;
@@ -121,14 +130,22 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     })
     .listen(listener)?
     .run();
-    Ok(Running { url, server, provider })
+    Ok(Running {
+        url,
+        server,
+        provider,
+    })
 }
 
 struct LocalProvider(bool);
 
 fn random_secret() -> String {
     use rand::{distributions::Alphanumeric, Rng as _};
-    rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
 }
 
 fn pages() -> Tera {
@@ -141,7 +158,10 @@ fn pages() -> Tera {
 async fn current_user(req: &HttpRequest, pool: &store::Pool) -> Option<store::User> {
     let id = req.get_identity().ok()?.id().ok()?;
     let pool = pool.clone();
-    web::block(move || store::find_user(&pool, &id)).await.ok()?.ok()?
+    web::block(move || store::find_user(&pool, &id))
+        .await
+        .ok()?
+        .ok()?
 }
 
 async fn home(
@@ -157,14 +177,18 @@ async fn home(
     }
     context.insert("local_provider", &local.0);
     match pages.render("index.html", &context) {
-        Ok(page) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page),
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(page),
         Err(_) => HttpResponse::InternalServerError().body("The page could not be shown."),
     }
 }
 
 async fn me(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
     match current_user(&req, &pool).await {
-        Some(user) => HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name})),
+        Some(user) => {
+            HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name}))
+        }
         None => HttpResponse::Unauthorized().json(serde_json::json!({"error": "not signed in"})),
     }
 }

@@ -326,6 +326,12 @@ impl RunningProvider {
         self.shared.lock().faults.clear();
     }
 
+    /// The most recent temporary and token secrets issued (up to 1024), for tests that check
+    /// no secret leaks into logs, pages or cookies.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.lock().issued_secrets.iter().cloned().collect()
+    }
+
     /// How many requests reached `endpoint` so far (whatever their outcome).
     pub fn requests(&self, endpoint: MockEndpoint) -> usize {
         self.shared

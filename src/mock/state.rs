@@ -77,7 +77,12 @@ pub(crate) struct State {
     pub faults: HashMap<MockEndpoint, Fault>,
     pub requests: HashMap<MockEndpoint, usize>,
     pub rejected: usize,
+    /// The most recent secrets issued, newest last (for tests that look for leaks).
+    pub issued_secrets: std::collections::VecDeque<String>,
 }
+
+/// How many issued secrets are remembered for [`State::issued_secrets`].
+const MAX_REMEMBERED_SECRETS: usize = 1024;
 
 impl State {
     /// Issues a request token for `callback` and returns `(token, secret)`.
@@ -101,6 +106,7 @@ impl State {
                 grant: Grant::Pending,
             },
         );
+        self.remember_secret(&secret);
         (token, secret)
     }
 
@@ -146,7 +152,15 @@ impl State {
                 issued: Instant::now(),
             },
         );
+        self.remember_secret(&secret);
         (token, secret)
+    }
+
+    fn remember_secret(&mut self, secret: &str) {
+        if self.issued_secrets.len() >= MAX_REMEMBERED_SECRETS {
+            self.issued_secrets.pop_front();
+        }
+        self.issued_secrets.push_back(secret.to_owned());
     }
 
     /// `(secret, user_id)` of an issued access token.

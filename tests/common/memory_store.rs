@@ -18,9 +18,9 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
-    /// Whether a session with this id exists.
-    pub fn contains(&self, id: &str) -> bool {
-        self.sessions.lock().unwrap().contains_key(id)
+    /// The ids of the stored sessions.
+    pub fn keys(&self) -> Vec<String> {
+        self.sessions.lock().unwrap().keys().cloned().collect()
     }
 
     /// Every stored value, for looking for secrets in server-side state.
@@ -48,8 +48,16 @@ impl SessionStore for MemoryStore {
         Ok(SessionKey::try_from(key).expect("a valid key"))
     }
 
-    async fn update(&self, key: SessionKey, state: State, _ttl: &Duration) -> Result<SessionKey, UpdateError> {
-        self.sessions.lock().unwrap().insert(key.as_ref().to_owned(), state);
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: State,
+        _ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        self.sessions
+            .lock()
+            .unwrap()
+            .insert(key.as_ref().to_owned(), state);
         Ok(key)
     }
 

@@ -115,7 +115,8 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{port}");
         let callback_url = format!("{base_url}{CALLBACK_PATH}");
 
-        let mut provider = MockProvider::builder(CONSUMER_KEY, CONSUMER_SECRET).callback_url(&callback_url);
+        let mut provider =
+            MockProvider::builder(CONSUMER_KEY, CONSUMER_SECRET).callback_url(&callback_url);
         for user in setup.users {
             provider = provider.user(user);
         }
@@ -130,7 +131,8 @@ impl TestApp {
         let pool = match &setup.database_url {
             Some(url) => store::connect_lazy(url, &options),
             None => {
-                let pool = store::connect(database.to_str().unwrap(), &options).expect("open SQLite");
+                let pool =
+                    store::connect(database.to_str().unwrap(), &options).expect("open SQLite");
                 store::run_migrations(&pool).expect("migrate");
                 pool
             }
@@ -142,7 +144,9 @@ impl TestApp {
         if setup.with_verifier {
             builder = builder.verifier(DieselVerifier::new(pool.clone()));
         }
-        let twitter = (setup.configure)(builder).build().expect("a valid configuration");
+        let twitter = (setup.configure)(builder)
+            .build()
+            .expect("a valid configuration");
 
         let key = Key::from(&[7u8; 64]);
         let memory = MemoryStore::default();
@@ -211,7 +215,10 @@ impl TestApp {
             return None;
         }
         let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
-        Some((json["id"].to_string(), json["name"].as_str().unwrap().to_owned()))
+        Some((
+            json["id"].to_string(),
+            json["name"].as_str().unwrap().to_owned(),
+        ))
     }
 
     pub async fn stop(self) {
@@ -281,7 +288,9 @@ async fn me(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
     };
     let pool = pool.get_ref().clone();
     match web::block(move || store::find_user(&pool, &id)).await {
-        Ok(Ok(Some(user))) => HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name})),
+        Ok(Ok(Some(user))) => {
+            HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name}))
+        }
         _ => HttpResponse::Unauthorized().finish(),
     }
 }
