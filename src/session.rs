@@ -38,7 +38,7 @@ pub(crate) enum Taken {
     Empty,
 }
 
-pub(crate) fn now() -> u64 {
+fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -76,7 +76,17 @@ pub(crate) fn remember(
     max: usize,
     ttl: Duration,
 ) -> Result<(), String> {
-    let now = now();
+    remember_at(session, key, credentials, max, ttl, now())
+}
+
+fn remember_at(
+    session: &Session,
+    key: &str,
+    credentials: &TemporaryCredentials,
+    max: usize,
+    ttl: Duration,
+    now: u64,
+) -> Result<(), String> {
     let mut list = load(session, key, now, ttl);
     list.push(Pending {
         t: credentials.token.clone(),
@@ -95,7 +105,17 @@ pub(crate) fn take(
     token: &str,
     ttl: Duration,
 ) -> Result<Taken, String> {
-    let mut list = load(session, key, now(), ttl);
+    take_at(session, key, token, ttl, now())
+}
+
+fn take_at(
+    session: &Session,
+    key: &str,
+    token: &str,
+    ttl: Duration,
+    now: u64,
+) -> Result<Taken, String> {
+    let mut list = load(session, key, now, ttl);
     let mut found = None;
     for (index, pending) in list.iter().enumerate() {
         if bool::from(pending.t.as_bytes().ct_eq(token.as_bytes())) {
@@ -138,5 +158,116 @@ pub fn take_messages(session: &Session) -> Vec<String> {
     match messages {
         Some(Ok(messages)) => messages,
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_session::SessionExt as _;
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    const KEY: &str = "oauth:twitter";
+    const TTL: Duration = Duration::from_secs(900);
+
+    fn temporary(token: &str) -> TemporaryCredentials {
+        TemporaryCredentials {
+            token: token.into(),
+            secret: Secret::new(format!("{token}-secret")),
+        }
+    }
+
+    fn found(taken: Taken) -> String {
+        match taken {
+            Taken::Found(credentials) => {
+                assert_eq!(
+                    credentials.secret.expose(),
+                    format!("{}-secret", credentials.token)
+                );
+                credentials.token
+            }
+            other => panic!("expected a pending login, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn several_pending_logins_each_single_use() {
+        let session = TestRequest::default().to_srv_request().get_session();
+        remember_at(&session, KEY, &temporary("a"), 4, TTL, 1000).unwrap();
+        remember_at(&session, KEY, &temporary("b"), 4, TTL, 1001).unwrap();
+        assert_eq!(found(take_at(&session, KEY, "b", TTL, 1002).unwrap()), "b");
+        assert!(matches!(
+            take_at(&session, KEY, "b", TTL, 1002).unwrap(),
+            Taken::Mismatch
+        ));
+        assert_eq!(found(take_at(&session, KEY, "a", TTL, 1002).unwrap()), "a");
+        assert!(matches!(
+            take_at(&session, KEY, "a", TTL, 1002).unwrap(),
+            Taken::Empty
+        ));
+        assert!(
+            session.get::<serde_json::Value>(KEY).unwrap().is_none(),
+            "the key is removed once empty"
+        );
+    }
+
+    #[test]
+    fn the_oldest_is_dropped_past_the_bound() {
+        let session = TestRequest::default().to_srv_request().get_session();
+        for (i, token) in ["a", "b", "c"].into_iter().enumerate() {
+            remember_at(&session, KEY, &temporary(token), 2, TTL, 1000 + i as u64).unwrap();
+        }
+        assert!(matches!(
+            take_at(&session, KEY, "a", TTL, 1003).unwrap(),
+            Taken::Mismatch
+        ));
+        assert_eq!(found(take_at(&session, KEY, "c", TTL, 1003).unwrap()), "c");
+        assert_eq!(found(take_at(&session, KEY, "b", TTL, 1003).unwrap()), "b");
+    }
+
+    #[test]
+    fn pending_logins_expire() {
+        let session = TestRequest::default().to_srv_request().get_session();
+        remember_at(&session, KEY, &temporary("a"), 4, TTL, 1000).unwrap();
+        assert!(matches!(
+            take_at(&session, KEY, "a", TTL, 1000 + 900).unwrap(),
+            Taken::Empty
+        ));
+        remember_at(&session, KEY, &temporary("b"), 4, TTL, 1000).unwrap();
+        assert_eq!(
+            found(take_at(&session, KEY, "b", TTL, 1000 + 899).unwrap()),
+            "b"
+        );
+        // A clock that went backwards does not keep a login alive forever.
+        remember_at(&session, KEY, &temporary("c"), 4, TTL, 5000).unwrap();
+        assert!(matches!(
+            take_at(&session, KEY, "c", TTL, 10).unwrap(),
+            Taken::Empty
+        ));
+    }
+
+    #[test]
+    fn unreadable_state_is_discarded_not_a_panic() {
+        let session = TestRequest::default().to_srv_request().get_session();
+        session.insert(KEY, "not a list").unwrap();
+        assert!(matches!(
+            take_at(&session, KEY, "a", TTL, 1000).unwrap(),
+            Taken::Empty
+        ));
+        remember_at(&session, KEY, &temporary("a"), 4, TTL, 1000).unwrap();
+        assert_eq!(found(take_at(&session, KEY, "a", TTL, 1000).unwrap()), "a");
+    }
+
+    #[test]
+    fn messages_are_bounded_and_taken_once() {
+        let session = TestRequest::default().to_srv_request().get_session();
+        for i in 0..10 {
+            push_message(&session, format!("m{i}")).unwrap();
+        }
+        let messages = take_messages(&session);
+        assert_eq!(messages.len(), MAX_MESSAGES);
+        assert_eq!(messages.last().map(String::as_str), Some("m9"));
+        assert!(take_messages(&session).is_empty());
     }
 }

@@ -17,7 +17,10 @@ use actix_twitter_login::{
     store::{self, DieselVerifier, StoreOptions},
     TwitterLogin, TwitterLoginBuilder,
 };
-use actix_web::{cookie::Key, dev::ServerHandle, web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{
+    cookie::Key, dev::ServerHandle, middleware::Condition, web, App, HttpRequest, HttpResponse,
+    HttpServer,
+};
 use diesel::{prelude::*, sql_types::BigInt};
 
 pub use browser::{Browser, Page};
@@ -54,6 +57,7 @@ pub struct Setup {
     database_url: Option<String>,
     configure: Box<dyn FnOnce(TwitterLoginBuilder) -> TwitterLoginBuilder>,
     with_verifier: bool,
+    identity: bool,
 }
 
 impl Default for Setup {
@@ -64,6 +68,7 @@ impl Default for Setup {
             database_url: None,
             configure: Box::new(|b| b),
             with_verifier: true,
+            identity: true,
         }
     }
 }
@@ -88,6 +93,12 @@ impl Setup {
     /// Leaves the builder's verifier alone (for tests that set their own).
     pub fn own_verifier(mut self) -> Self {
         self.with_verifier = false;
+        self
+    }
+
+    /// Leaves `IdentityMiddleware` out (a misconfigured app).
+    pub fn without_identity(mut self) -> Self {
+        self.identity = false;
         self
     }
 
@@ -151,10 +162,19 @@ impl TestApp {
         let key = Key::from(&[7u8; 64]);
         let memory = MemoryStore::default();
         let server = match setup.sessions {
-            Sessions::Cookie => serve(listener, twitter, pool, key, CookieSessionStore::default),
+            Sessions::Cookie => serve(
+                listener,
+                twitter,
+                pool,
+                key,
+                setup.identity,
+                CookieSessionStore::default,
+            ),
             Sessions::Memory => {
                 let memory = memory.clone();
-                serve(listener, twitter, pool, key, move || memory.clone())
+                serve(listener, twitter, pool, key, setup.identity, move || {
+                    memory.clone()
+                })
             }
         };
         TestApp {
@@ -240,6 +260,7 @@ fn serve<S, F>(
     twitter: TwitterLogin,
     pool: store::Pool,
     key: Key,
+    identity: bool,
     store: F,
 ) -> ServerHandle
 where
@@ -255,7 +276,7 @@ where
             .route("/plain", web::get().to(|| async { "plain" }))
             .route("/login/twitter", web::post().to(|| async { "posted" }))
             .wrap(twitter.clone())
-            .wrap(IdentityMiddleware::default())
+            .wrap(Condition::new(identity, IdentityMiddleware::default()))
             .wrap(
                 SessionMiddleware::builder(store(), key.clone())
                     .cookie_name(SESSION_COOKIE.into())
