@@ -41,24 +41,22 @@ pub(crate) async fn temporary_credentials(
     client: &awc::Client,
     config: &Config,
 ) -> Result<TemporaryCredentials, ProviderError> {
+    let signing = Signing {
+        client: &config.client,
+        token: None,
+        callback: Some(&config.callback_url),
+        verifier: None,
+        fixed: None,
+    };
     let endpoint = Endpoint::RequestToken;
-    let url = &config.endpoints.request_token;
-    let authorization = sign::authorization(
-        "POST",
-        url,
-        &[],
-        &Signing {
-            client: &config.client,
-            token: None,
-            callback: Some(&config.callback_url),
-            verifier: None,
-            fixed: None,
-        },
-    );
-    let request = client
-        .post(url.as_str())
-        .insert_header((header::AUTHORIZATION, authorization));
-    let body = exchange(request, endpoint, config).await?;
+    let body = signed_post(
+        client,
+        config,
+        endpoint,
+        &config.endpoints.request_token,
+        &signing,
+    )
+    .await?;
     reply::temporary_credentials(&body).map_err(|e| malformed(endpoint, e))
 }
 
@@ -69,24 +67,22 @@ pub(crate) async fn token_credentials(
     temporary: &TemporaryCredentials,
     verifier: &str,
 ) -> Result<AccessReply, ProviderError> {
+    let signing = Signing {
+        client: &config.client,
+        token: Some((&temporary.token, &temporary.secret)),
+        callback: None,
+        verifier: Some(verifier),
+        fixed: None,
+    };
     let endpoint = Endpoint::AccessToken;
-    let url = &config.endpoints.access_token;
-    let authorization = sign::authorization(
-        "POST",
-        url,
-        &[],
-        &Signing {
-            client: &config.client,
-            token: Some((&temporary.token, &temporary.secret)),
-            callback: None,
-            verifier: Some(verifier),
-            fixed: None,
-        },
-    );
-    let request = client
-        .post(url.as_str())
-        .insert_header((header::AUTHORIZATION, authorization));
-    let body = exchange(request, endpoint, config).await?;
+    let body = signed_post(
+        client,
+        config,
+        endpoint,
+        &config.endpoints.access_token,
+        &signing,
+    )
+    .await?;
     reply::access_reply(&body).map_err(|e| malformed(endpoint, e))
 }
 
@@ -132,6 +128,21 @@ pub(crate) async fn profile(
         _ => Profile::from_users_me(&body),
     }
     .map_err(|reason| ProviderError::Malformed { endpoint, reason })
+}
+
+/// A signed `POST` with an empty body (`Content-Length: 0`) to one of the token endpoints.
+async fn signed_post(
+    client: &awc::Client,
+    config: &Config,
+    endpoint: Endpoint,
+    url: &str,
+    signing: &Signing<'_>,
+) -> Result<Bytes, ProviderError> {
+    let authorization = sign::authorization("POST", url, &[], signing);
+    let request = client
+        .post(url)
+        .insert_header((header::AUTHORIZATION, authorization));
+    exchange(request, endpoint, config).await
 }
 
 fn malformed(endpoint: Endpoint, error: reply::ReplyError) -> ProviderError {
