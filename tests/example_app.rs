@@ -17,6 +17,8 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         host: "127.0.0.1".into(),
         port: 0,
         database_url: dir.path().join("demo.db").to_str().unwrap().to_owned(),
+        redis_url: None,
+        session_key: None,
     };
     let running = app::start(settings).await.expect("the demo starts");
     let url = running.url.clone();

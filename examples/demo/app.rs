@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 
 use actix_identity::{IdentityExt as _, IdentityMiddleware};
-use actix_session::{storage::CookieSessionStore, SessionMiddleware};
+use actix_session::SessionMiddleware;
 use actix_twitter_login::{
     mock::{MockProvider, MockUser, RunningProvider},
     store::{self, DieselVerifier, StoreOptions},
@@ -13,8 +13,13 @@ use actix_twitter_login::{
 use actix_web::{cookie::Key, dev::Server, web, App, HttpRequest, HttpResponse, HttpServer};
 use tera::{Context, Tera};
 
+use sessions::Sessions;
+
+#[path = "sessions.rs"]
+mod sessions;
+
 /// The app's settings, from the environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// `TWITTER_API_KEY` and `TWITTER_API_SECRET`; `None` starts the local provider.
     pub consumer: Option<(String, String)>,
@@ -26,8 +31,13 @@ pub struct Settings {
     pub host: String,
     /// `PORT`; default 8080 (0 picks a free port).
     pub port: u16,
-    /// `DATABASE_URL`; default the SQLite file `twitter-login.db`.
+    /// `DATABASE_URL`; default the SQLite file `twitter-login.db` (`postgres://...` for
+    /// PostgreSQL, with `--features postgres`).
     pub database_url: String,
+    /// `REDIS_URL`: sessions in Redis (with `--features redis`) instead of the cookie.
+    pub redis_url: Option<String>,
+    /// `SESSION_KEY`: the cookie key as hex, at least 64 bytes, shared by every instance.
+    pub session_key: Option<Key>,
 }
 
 impl Settings {
@@ -53,6 +63,10 @@ impl Settings {
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port,
             database_url: var("DATABASE_URL").unwrap_or_else(|| "twitter-login.db".into()),
+            redis_url: var("REDIS_URL"),
+            session_key: var("SESSION_KEY")
+                .map(|hex| session_key(&hex))
+                .transpose()?,
         })
     }
 }
@@ -109,7 +123,14 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     let twitter = builder.build().map_err(std::io::Error::other)?;
 
     let secure_cookies = callback_url.starts_with("https://");
-    let cookie_key = Key::generate();
+    let cookie_key = settings.session_key.clone().unwrap_or_else(|| {
+        tracing::warn!(
+            "SESSION_KEY is not set: using a random cookie key, so sessions will not survive a \
+             restart and are not shared with other instances"
+        );
+        Key::generate()
+    });
+    let sessions = Sessions::new(settings.redis_url.as_deref()).await?;
     let local_provider = provider.is_some();
     let pages = web::Data::new(pages());
     let server = HttpServer::new(move || {
@@ -123,7 +144,7 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             .wrap(twitter.clone())
             .wrap(IdentityMiddleware::default())
             .wrap(
-                SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
+                SessionMiddleware::builder(sessions.clone(), cookie_key.clone())
                     .cookie_secure(secure_cookies)
                     .build(),
             )
@@ -138,6 +159,26 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
 }
 
 struct LocalProvider(bool);
+
+/// Parses `SESSION_KEY`: hex, at least 64 bytes.
+fn session_key(hex: &str) -> Result<Key, String> {
+    let hex = hex.trim();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect();
+    match bytes {
+        Some(bytes) if bytes.len() >= 64 => Ok(Key::from(&bytes)),
+        Some(bytes) => Err(format!(
+            "SESSION_KEY has {} bytes; it needs at least 64 (128 hex digits)",
+            bytes.len()
+        )),
+        None => Err("SESSION_KEY is not hex".into()),
+    }
+}
 
 fn random_secret() -> String {
     use rand::{distributions::Alphanumeric, Rng as _};

@@ -2,29 +2,27 @@
 //! both served over real HTTP on 127.0.0.1, and a cookie-keeping browser to drive them.
 #![allow(dead_code)]
 
+pub mod app;
+pub mod backend;
 pub mod browser;
 pub mod memory_store;
+pub mod proxy;
 
-use std::{net::TcpListener, path::PathBuf};
+use std::net::TcpListener;
 
-use actix_identity::IdentityMiddleware;
-use actix_session::{
-    storage::{CookieSessionStore, SessionStore},
-    SessionMiddleware,
-};
+use actix_session::storage::CookieSessionStore;
 use actix_twitter_login::{
     mock::{MockProvider, MockUser, RunningProvider},
     store::{self, DieselVerifier, StoreOptions},
     TwitterLogin, TwitterLoginBuilder,
 };
-use actix_web::{
-    cookie::Key, dev::ServerHandle, middleware::Condition, web, App, HttpRequest, HttpResponse,
-    HttpServer,
-};
-use diesel::{prelude::*, sql_types::BigInt};
+use actix_web::{cookie::Key, dev::ServerHandle};
 
+pub use app::{redis_store, serve};
+pub use backend::{Backend, Database};
 pub use browser::{Browser, Page};
 pub use memory_store::MemoryStore;
+pub use proxy::Proxy;
 
 pub const CONSUMER_KEY: &str = "test-consumer-key";
 pub const CONSUMER_SECRET: &str = "test-consumer-secret-value-0123456789";
@@ -38,37 +36,48 @@ pub enum Sessions {
     Cookie,
     /// A server-side store in memory, whose cookie is only a session id.
     Memory,
+    /// actix-session's Redis store (`TEST_REDIS_URL`).
+    Redis,
 }
 
 /// A provider plus an app, running.
 pub struct TestApp {
     pub provider: RunningProvider,
     pub base_url: String,
-    pub database: PathBuf,
+    pub database: Database,
     pub memory: MemoryStore,
+    /// The proxy in front of the database server, when asked for.
+    pub database_proxy: Option<Proxy>,
+    /// The proxy in front of Redis, when asked for.
+    pub redis_proxy: Option<Proxy>,
     server: ServerHandle,
-    _dir: tempfile::TempDir,
 }
 
 /// How to start a [`TestApp`].
 pub struct Setup {
     users: Vec<MockUser>,
-    sessions: Sessions,
+    sessions: Option<Sessions>,
     database_url: Option<String>,
+    proxy_database: bool,
+    proxy_redis: bool,
     configure: Box<dyn FnOnce(TwitterLoginBuilder) -> TwitterLoginBuilder>,
     with_verifier: bool,
     identity: bool,
+    backend: Option<Backend>,
 }
 
 impl Default for Setup {
     fn default() -> Self {
         Self {
             users: Vec::new(),
-            sessions: Sessions::Cookie,
+            sessions: None,
             database_url: None,
+            proxy_database: false,
+            proxy_redis: false,
             configure: Box::new(|b| b),
             with_verifier: true,
             identity: true,
+            backend: None,
         }
     }
 }
@@ -79,14 +88,34 @@ impl Setup {
         self
     }
 
-    pub fn sessions(mut self, sessions: Sessions) -> Self {
-        self.sessions = sessions;
+    /// A backend other than the run's (`TEST_BACKEND`), for tests that need one.
+    pub fn backend(mut self, backend: Backend) -> Self {
+        self.backend = Some(backend);
         self
     }
 
-    /// A database URL instead of a fresh SQLite file (e.g. one that cannot be opened).
+    /// A session store other than the run's backend's.
+    pub fn sessions(mut self, sessions: Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    /// A database URL instead of a fresh database (e.g. one that cannot be opened).
     pub fn database_url(mut self, url: impl Into<String>) -> Self {
         self.database_url = Some(url.into());
+        self
+    }
+
+    /// Reaches the database server through a [`Proxy`] the test can cut.
+    pub fn proxy_database(mut self) -> Self {
+        self.proxy_database = true;
+        self
+    }
+
+    /// Reaches Redis through a [`Proxy`] the test can cut (Redis sessions).
+    pub fn proxy_redis(mut self) -> Self {
+        self.proxy_redis = true;
+        self.sessions = Some(Sessions::Redis);
         self
     }
 
@@ -115,15 +144,34 @@ impl Setup {
     }
 }
 
+/// Short pool timeouts, so that an outage fails a login in well under a second.
+pub fn store_options() -> StoreOptions {
+    StoreOptions {
+        connection_timeout: std::time::Duration::from_millis(500),
+        ..StoreOptions::default()
+    }
+}
+
+/// A listener on a free loopback port and its base URL.
+pub fn bind() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the app");
+    let port = listener.local_addr().unwrap().port();
+    (listener, format!("http://127.0.0.1:{port}"))
+}
+
+/// The key every test app signs and encrypts its cookies with.
+pub fn cookie_key() -> Key {
+    Key::from(&[7u8; 64])
+}
+
 impl TestApp {
     pub fn setup() -> Setup {
         Setup::default()
     }
 
     async fn start(setup: Setup) -> TestApp {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the app");
-        let port = listener.local_addr().unwrap().port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let backend = setup.backend.unwrap_or_else(Backend::from_env);
+        let (listener, base_url) = bind();
         let callback_url = format!("{base_url}{CALLBACK_PATH}");
 
         let mut provider =
@@ -133,20 +181,25 @@ impl TestApp {
         }
         let provider = provider.start().await.expect("start the local provider");
 
-        let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("users.db");
-        let options = StoreOptions {
-            connection_timeout: std::time::Duration::from_millis(500),
-            ..StoreOptions::default()
-        };
+        let database = Database::new(backend);
         let pool = match &setup.database_url {
-            Some(url) => store::connect_lazy(url, &options),
+            Some(url) => store::connect_lazy(url, &store_options()),
             None => {
                 let pool =
-                    store::connect(database.to_str().unwrap(), &options).expect("open SQLite");
+                    store::connect(&database.url, &store_options()).expect("open the database");
                 store::run_migrations(&pool).expect("migrate");
                 pool
             }
+        };
+        let database_proxy = setup
+            .proxy_database
+            .then(|| Proxy::start(&backend::host_port(&database.url)));
+        let pool = match &database_proxy {
+            Some(proxy) => store::connect_lazy(
+                &backend::with_host_port(&database.url, proxy.addr()),
+                &store_options(),
+            ),
+            None => pool,
         };
 
         let mut builder = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
@@ -159,22 +212,28 @@ impl TestApp {
             .build()
             .expect("a valid configuration");
 
-        let key = Key::from(&[7u8; 64]);
         let memory = MemoryStore::default();
-        let server = match setup.sessions {
-            Sessions::Cookie => serve(
-                listener,
-                twitter,
-                pool,
-                key,
-                setup.identity,
-                CookieSessionStore::default,
-            ),
+        let sessions = setup.sessions.unwrap_or(match backend {
+            Backend::SqliteCookie => Sessions::Cookie,
+            Backend::PostgresRedis => Sessions::Redis,
+        });
+        let redis_proxy = setup
+            .proxy_redis
+            .then(|| Proxy::start(&backend::host_port(&backend::redis_url())));
+        let id = setup.identity;
+        let server = match sessions {
+            Sessions::Cookie => serve(listener, twitter, pool, id, CookieSessionStore::default),
             Sessions::Memory => {
                 let memory = memory.clone();
-                serve(listener, twitter, pool, key, setup.identity, move || {
-                    memory.clone()
-                })
+                serve(listener, twitter, pool, id, move || memory.clone())
+            }
+            Sessions::Redis => {
+                let url = match &redis_proxy {
+                    Some(proxy) => backend::with_host_port(&backend::redis_url(), proxy.addr()),
+                    None => backend::redis_url(),
+                };
+                let store = redis_store(&url).await;
+                serve(listener, twitter, pool, id, move || store.clone())
             }
         };
         TestApp {
@@ -182,8 +241,9 @@ impl TestApp {
             base_url,
             database,
             memory,
+            database_proxy,
+            redis_proxy,
             server,
-            _dir: dir,
         }
     }
 
@@ -191,35 +251,21 @@ impl TestApp {
         format!("{}{path}", self.base_url)
     }
 
-    /// Counts rows in the SQLite database the app writes to.
+    /// Counts rows in the database the app writes to.
     pub fn count(&self, table: &str) -> i64 {
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = BigInt)]
-            n: i64,
-        }
-        let mut conn = SqliteConnection::establish(self.database.to_str().unwrap()).unwrap();
-        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-            .get_result::<Count>(&mut conn)
-            .unwrap()
-            .n
+        self.database.count(table)
     }
 
     /// Starts a login and approves it at the provider as `screen_name`; returns the callback
     /// URL the provider redirected to (not yet visited).
     pub async fn approve(&self, browser: &Browser, screen_name: &str) -> String {
-        let start = browser.get(&self.url("/login/twitter")).await;
-        assert_eq!(start.status, 302, "login start: {}", start.body);
-        let authenticate = start.location.expect("a redirect to the provider");
-        let token = query_value(&authenticate, "oauth_token").expect("oauth_token in the redirect");
-        let approve = browser
-            .get(&format!(
-                "{}/oauth/authenticate/approve?oauth_token={token}&user={screen_name}",
-                self.provider.base_url()
-            ))
-            .await;
-        assert_eq!(approve.status, 302, "approve: {}", approve.body);
-        approve.location.expect("a redirect to the callback")
+        approve(
+            browser,
+            &self.base_url,
+            &self.provider.base_url(),
+            screen_name,
+        )
+        .await
     }
 
     /// A whole login as `screen_name`; returns the callback's response.
@@ -230,15 +276,7 @@ impl TestApp {
 
     /// `GET /me` as this browser: `Some((id, name))` when signed in.
     pub async fn me(&self, browser: &Browser) -> Option<(String, String)> {
-        let page = browser.get(&self.url("/me")).await;
-        if page.status != 200 {
-            return None;
-        }
-        let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
-        Some((
-            json["id"].to_string(),
-            json["name"].as_str().unwrap().to_owned(),
-        ))
+        me(browser, &self.base_url).await
     }
 
     pub async fn stop(self) {
@@ -247,71 +285,39 @@ impl TestApp {
     }
 }
 
+/// Starts a login on the app at `app` and approves it at the provider as `screen_name`;
+/// returns the callback URL the provider redirected to (not yet visited).
+pub async fn approve(browser: &Browser, app: &str, provider: &str, screen_name: &str) -> String {
+    let start = browser.get(&format!("{app}/login/twitter")).await;
+    assert_eq!(start.status, 302, "login start: {}", start.body);
+    let authenticate = start.location.expect("a redirect to the provider");
+    let token = query_value(&authenticate, "oauth_token").expect("oauth_token in the redirect");
+    let approve = browser
+        .get(&format!(
+            "{provider}/oauth/authenticate/approve?oauth_token={token}&user={screen_name}"
+        ))
+        .await;
+    assert_eq!(approve.status, 302, "approve: {}", approve.body);
+    approve.location.expect("a redirect to the callback")
+}
+
+/// `GET /me` on the app at `app`: `Some((id, name))` when signed in.
+pub async fn me(browser: &Browser, app: &str) -> Option<(String, String)> {
+    let page = browser.get(&format!("{app}/me")).await;
+    if page.status != 200 {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    Some((
+        json["id"].to_string(),
+        json["name"].as_str().unwrap().to_owned(),
+    ))
+}
+
 /// One query parameter's decoded value.
 pub fn query_value(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?')?.1;
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
-}
-
-fn serve<S, F>(
-    listener: TcpListener,
-    twitter: TwitterLogin,
-    pool: store::Pool,
-    key: Key,
-    identity: bool,
-    store: F,
-) -> ServerHandle
-where
-    S: SessionStore + 'static,
-    F: Fn() -> S + Clone + Send + 'static,
-{
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(web::Data::new(pool.clone()))
-            .configure(actix_twitter_login::routes)
-            .route("/", web::get().to(home))
-            .route("/me", web::get().to(me))
-            .route("/plain", web::get().to(|| async { "plain" }))
-            .route("/login/twitter", web::post().to(|| async { "posted" }))
-            .wrap(twitter.clone())
-            .wrap(Condition::new(identity, IdentityMiddleware::default()))
-            .wrap(
-                SessionMiddleware::builder(store(), key.clone())
-                    .cookie_name(SESSION_COOKIE.into())
-                    .cookie_secure(false)
-                    .build(),
-            )
-    })
-    .workers(2)
-    .disable_signals()
-    .listen(listener)
-    .expect("listen")
-    .run();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
-    handle
-}
-
-async fn home(req: HttpRequest) -> HttpResponse {
-    use actix_identity::IdentityExt as _;
-    match req.get_identity().ok().and_then(|i| i.id().ok()) {
-        Some(id) => HttpResponse::Ok().body(format!("signed in as {id}")),
-        None => HttpResponse::Ok().body("anonymous"),
-    }
-}
-
-async fn me(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
-    use actix_identity::IdentityExt as _;
-    let Some(id) = req.get_identity().ok().and_then(|i| i.id().ok()) else {
-        return HttpResponse::Unauthorized().finish();
-    };
-    let pool = pool.get_ref().clone();
-    match web::block(move || store::find_user(&pool, &id)).await {
-        Ok(Ok(Some(user))) => {
-            HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name}))
-        }
-        _ => HttpResponse::Unauthorized().finish(),
-    }
 }

@@ -1,0 +1,94 @@
+//! The app every behaviour test runs: the crate's routes plus `/`, `/me` and `/plain`, wrapped
+//! in the login, identity and session middleware.
+
+use std::net::TcpListener;
+
+use actix_identity::IdentityMiddleware;
+use actix_session::{storage::SessionStore, SessionMiddleware};
+use actix_twitter_login::{store, TwitterLogin};
+use actix_web::{
+    dev::ServerHandle, middleware::Condition, web, App, HttpRequest, HttpResponse, HttpServer,
+};
+
+#[cfg(not(feature = "redis"))]
+use super::MemoryStore;
+use super::{cookie_key, SESSION_COOKIE};
+
+/// Serves the test app (routes, `/`, `/me`, `/plain`) wrapped in the login, identity and
+/// session middleware, in the background.
+pub fn serve<S, F>(
+    listener: TcpListener,
+    twitter: TwitterLogin,
+    pool: store::Pool,
+    identity: bool,
+    store: F,
+) -> ServerHandle
+where
+    S: SessionStore + 'static,
+    F: Fn() -> S + Clone + Send + 'static,
+{
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(pool.clone()))
+            .configure(actix_twitter_login::routes)
+            .route("/", web::get().to(home))
+            .route("/me", web::get().to(me_handler))
+            .route("/plain", web::get().to(|| async { "plain" }))
+            .route("/login/twitter", web::post().to(|| async { "posted" }))
+            .wrap(twitter.clone())
+            .wrap(Condition::new(identity, IdentityMiddleware::default()))
+            .wrap(
+                SessionMiddleware::builder(store(), cookie_key())
+                    .cookie_name(SESSION_COOKIE.into())
+                    .cookie_secure(false)
+                    .build(),
+            )
+    })
+    .workers(2)
+    .disable_signals()
+    .listen(listener)
+    .expect("listen")
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    handle
+}
+
+async fn home(req: HttpRequest) -> HttpResponse {
+    use actix_identity::IdentityExt as _;
+    match req.get_identity().ok().and_then(|i| i.id().ok()) {
+        Some(id) => HttpResponse::Ok().body(format!("signed in as {id}")),
+        None => HttpResponse::Ok().body("anonymous"),
+    }
+}
+
+async fn me_handler(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
+    use actix_identity::IdentityExt as _;
+    let Some(id) = req.get_identity().ok().and_then(|i| i.id().ok()) else {
+        return HttpResponse::Unauthorized().finish();
+    };
+    let pool = pool.get_ref().clone();
+    match web::block(move || store::find_user(&pool, &id)).await {
+        Ok(Ok(Some(user))) => {
+            HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name}))
+        }
+        _ => HttpResponse::Unauthorized().finish(),
+    }
+}
+
+#[cfg(feature = "redis")]
+pub async fn redis_store(url: &str) -> actix_session::storage::RedisSessionStore {
+    actix_session::storage::RedisSessionStore::new(url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot reach Redis at {url}: {e}. Set {} to a reachable server.",
+                super::backend::REDIS_VAR
+            )
+        })
+}
+
+#[cfg(not(feature = "redis"))]
+pub async fn redis_store(_url: &str) -> MemoryStore {
+    panic!("Redis sessions need `--features redis`")
+}
