@@ -8,6 +8,7 @@ use crate::{
     error::ConfigError,
     middleware::TwitterLogin,
     oauth::ProfileSource,
+    templates::Templates,
     verify::{ProfileIdVerifier, Verify},
 };
 
@@ -50,6 +51,7 @@ pub struct TwitterLoginBuilder {
     pub(crate) max_pending_logins: usize,
     pub(crate) pending_login_ttl: Duration,
     pub(crate) verifier: Box<dyn Verify>,
+    pub(crate) templates: Templates,
 }
 
 impl std::fmt::Debug for TwitterLoginBuilder {
@@ -96,6 +98,7 @@ impl TwitterLoginBuilder {
             max_pending_logins: 4,
             pending_login_ttl: Duration::from_secs(15 * 60),
             verifier: Box::new(ProfileIdVerifier),
+            templates: Templates::default(),
         }
     }
 
@@ -403,6 +406,20 @@ impl TwitterLoginBuilder {
     /// ```
     pub fn verifier(mut self, verifier: impl Verify) -> Self {
         self.verifier = Box::new(verifier);
+        self
+    }
+
+    /// The templates for the failure page (when there is no failure redirect) and, through
+    /// [`TwitterLogin::routes`], the login page. Default: the built-in ones.
+    ///
+    /// ```
+    /// # use actix_twitter_login::{Templates, TwitterLogin};
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .templates(Templates::from_dir("templates").unwrap());
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn templates(mut self, templates: Templates) -> Self {
+        self.templates = templates;
         self
     }
 

@@ -4,7 +4,12 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::{credentials::ClientCredentials, oauth::ProfileSource, verify::Verify};
+use std::sync::Arc;
+
+use crate::{
+    credentials::ClientCredentials, oauth::ProfileSource, replay::SpentTokens,
+    templates::Templates, verify::Verify,
+};
 
 /// The API base URL the four provider URLs derive from by default.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.x.com";
@@ -85,4 +90,6 @@ pub(crate) struct Config {
     pub max_pending_logins: usize,
     pub pending_login_ttl: Duration,
     pub verifier: Box<dyn Verify>,
+    pub templates: Arc<Templates>,
+    pub spent: SpentTokens,
 }

@@ -71,6 +71,10 @@ pub enum LoginFailure {
     /// The callback's `oauth_token` is not one this session is waiting for.
     #[error("the callback's oauth_token does not match a pending login of this session")]
     TokenMismatch,
+    /// The callback's temporary credentials were already used (a replayed callback, e.g. with
+    /// a copy of an older session cookie).
+    #[error("the callback's oauth_token was already used")]
+    Replayed,
     /// The callback's query is malformed, oversized or incomplete.
     #[error("malformed callback: {0}")]
     MalformedCallback(&'static str),
@@ -96,7 +100,7 @@ impl LoginFailure {
     ///
     /// | failure | status |
     /// |---|---|
-    /// | denied, no user, no pending login, token mismatch | 401 |
+    /// | denied, no user, no pending login, token mismatch, replayed | 401 |
     /// | malformed callback | 400 |
     /// | provider timeout | 504 |
     /// | other provider errors, profile mismatch | 502 |
@@ -107,7 +111,8 @@ impl LoginFailure {
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
             | LoginFailure::NoPendingLogin
-            | LoginFailure::TokenMismatch => StatusCode::UNAUTHORIZED,
+            | LoginFailure::TokenMismatch
+            | LoginFailure::Replayed => StatusCode::UNAUTHORIZED,
             LoginFailure::MalformedCallback(_) => StatusCode::BAD_REQUEST,
             LoginFailure::Provider(ProviderError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
             LoginFailure::Provider(_) | LoginFailure::ProfileMismatch => StatusCode::BAD_GATEWAY,
@@ -127,6 +132,9 @@ impl LoginFailure {
             }
             LoginFailure::TokenMismatch => {
                 "This sign-in with Twitter does not match the one you started. Please try again."
+            }
+            LoginFailure::Replayed => {
+                "This sign-in with Twitter was already used. Please sign in again."
             }
             LoginFailure::MalformedCallback(_) => {
                 "Twitter sent back an incomplete answer. Please try again."

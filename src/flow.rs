@@ -3,7 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use actix_identity::Identity;
-use actix_session::SessionExt as _;
+use actix_session::{Session, SessionExt as _};
 use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::header,
@@ -14,9 +14,8 @@ use crate::{
     callback::CallbackQuery,
     config::{Config, FailureMessage, ProfileErrorPolicy},
     error::LoginFailure,
-    oauth::{client, Profile, ProfileSource},
+    oauth::{client, Profile},
     session::{self, Taken},
-    templates,
     verify::Verdict,
 };
 
@@ -87,54 +86,60 @@ async fn finish(
         CallbackQuery::Denied { token } => {
             // The user cancelled: the pending login is spent either way.
             if let Some(token) = token {
-                session::take(
-                    &session,
-                    &config.session_key,
-                    &token,
-                    config.pending_login_ttl,
-                )
-                .map_err(LoginFailure::Session)?;
+                if let Taken::Found(temporary) = take(&session, config, &token)? {
+                    spend(config, &temporary.token);
+                }
             }
             return Err(LoginFailure::Denied);
         }
         CallbackQuery::Approved { token, verifier } => (token, verifier),
     };
     // Consumed before use: a replayed or concurrent callback finds nothing.
-    let temporary = match session::take(
-        &session,
-        &config.session_key,
-        &token,
-        config.pending_login_ttl,
-    )
-    .map_err(LoginFailure::Session)?
-    {
+    let temporary = match take(&session, config, &token)? {
         Taken::Found(temporary) => temporary,
         Taken::Mismatch => return Err(LoginFailure::TokenMismatch),
         Taken::Empty => return Err(LoginFailure::NoPendingLogin),
     };
+    // A copy of an older cookie may still list it: the process remembers what was spent.
+    if !spend(config, &temporary.token) {
+        return Err(LoginFailure::Replayed);
+    }
     let access = client::token_credentials(http, config, &temporary, &verifier).await?;
-    let profile = match config.profile_source {
-        ProfileSource::AccessToken => {
+    let profile = match client::profile(http, config, &access).await {
+        Ok(profile) if profile.id == access.user_id => profile,
+        Ok(_) => return Err(LoginFailure::ProfileMismatch),
+        Err(error) if config.on_profile_error == ProfileErrorPolicy::UseAccessToken => {
+            tracing::warn!(
+                error = %error,
+                hint = error.hint().unwrap_or(""),
+                "profile call failed; continuing with the access-token identity"
+            );
             Profile::from_access_token(&access.user_id, &access.screen_name)
         }
-        source => match client::profile(http, config, &access.credentials, source).await {
-            Ok(profile) if profile.id == access.user_id => profile,
-            Ok(_) => return Err(LoginFailure::ProfileMismatch),
-            Err(error) if config.on_profile_error == ProfileErrorPolicy::UseAccessToken => {
-                tracing::warn!(
-                    error = %error,
-                    hint = error.hint().unwrap_or(""),
-                    "profile call failed; continuing with the access-token identity"
-                );
-                Profile::from_access_token(&access.user_id, &access.screen_name)
-            }
-            Err(error) => return Err(error.into()),
-        },
+        Err(error) => return Err(error.into()),
     };
     match config.verifier.verify(access.credentials, profile).await? {
         Verdict::User(id) => Ok(id),
         Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
     }
+}
+
+fn take(session: &Session, config: &Config, token: &str) -> Result<Taken, LoginFailure> {
+    session::take(
+        session,
+        &config.session_key,
+        token,
+        config.pending_login_ttl,
+    )
+    .map_err(LoginFailure::Session)
+}
+
+/// Marks the temporary credentials' token as spent; `false` when it already was.
+fn spend(config: &Config, token: &str) -> bool {
+    let now = session::now();
+    config
+        .spent
+        .spend(token, now, now + config.pending_login_ttl.as_secs())
 }
 
 /// Logs the user in with actix-identity, which renews the session id (fixation protection).
@@ -184,7 +189,13 @@ fn fail(req: ServiceRequest, config: &Config, failure: LoginFailure) -> ServiceR
         Some(target) => redirect(req, target),
         None => {
             let text = message.unwrap_or_else(|| failure.user_message().to_owned());
-            let page = templates::failure_page(&text, &config.login_path);
+            let page = config
+                .templates
+                .failure_page(&text, &config.login_path)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "the failure page template failed to render");
+                    "Sign-in failed.".to_owned()
+                });
             req.into_response(
                 HttpResponse::build(status)
                     .content_type("text/html; charset=utf-8")

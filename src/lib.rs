@@ -12,6 +12,7 @@ mod middleware;
 #[cfg(feature = "mock-provider")]
 pub mod mock;
 pub mod oauth;
+mod replay;
 mod routes;
 mod session;
 #[cfg(feature = "sqlite")]

@@ -12,7 +12,9 @@ use actix_web::{
 use futures_core::future::LocalBoxFuture;
 use futures_util::future::{ready, Either, MapOk, Ready, TryFutureExt as _};
 
-use crate::{builder::TwitterLoginBuilder, config::Config, error::ConfigError, flow, oauth};
+use crate::{
+    builder::TwitterLoginBuilder, config::Config, error::ConfigError, flow, oauth, routes::Routes,
+};
 
 /// The "Sign in with Twitter" middleware. Build it with [`TwitterLogin::builder`], add it with
 /// `App::wrap` inside (that is, before in code) the identity and session middleware:
@@ -101,6 +103,27 @@ impl TwitterLogin {
     /// The callback route: the callback URL's path.
     pub fn callback_path(&self) -> &str {
         &self.config.callback_path
+    }
+
+    /// The login page and logout routes that go with this middleware: the page's "Sign in
+    /// with Twitter" button points at its login path, and the page uses its templates.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/auth/twitter/cb")
+    ///     .login_path("/auth/twitter")
+    ///     .build()
+    ///     .unwrap();
+    /// let routes = twitter.routes();
+    /// let app = actix_web::App::new()
+    ///     .configure(|c| routes.configure(c))
+    ///     .wrap(twitter);
+    /// # drop(app);
+    /// ```
+    pub fn routes(&self) -> Routes {
+        Routes::default()
+            .twitter_login(self.login_path())
+            .shared_templates(Arc::clone(&self.config.templates))
     }
 }
 

@@ -118,6 +118,11 @@ impl Routes {
         self
     }
 
+    pub(crate) fn shared_templates(mut self, templates: Arc<Templates>) -> Self {
+        self.templates = templates;
+        self
+    }
+
     /// Mounts the routes, for `App::configure`.
     ///
     /// ```

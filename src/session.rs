@@ -15,8 +15,8 @@ pub const MESSAGES_KEY: &str = "messages";
 /// At most this many messages are kept; older ones are dropped first.
 const MAX_MESSAGES: usize = 8;
 
-/// One pending login as stored in the session.
-#[derive(Debug, Serialize, Deserialize)]
+/// One pending login as stored in the session (no `Debug`: it holds a secret).
+#[derive(Serialize, Deserialize)]
 struct Pending {
     /// `oauth_token` of the temporary credentials.
     t: String,
@@ -38,7 +38,7 @@ pub(crate) enum Taken {
     Empty,
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

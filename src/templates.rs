@@ -82,15 +82,18 @@ impl Templates {
     }
 }
 
-/// The page answered on a failure when no failure redirect is configured.
-pub(crate) fn failure_page(message: &str, login_url: &str) -> String {
-    let mut context = Context::new();
-    context.insert("message", message);
-    context.insert("login_url", login_url);
-    Templates::builtin()
-        .tera
-        .render(FAILURE, &context)
-        .unwrap_or_else(|_| "Sign-in failed.".to_owned())
+impl Templates {
+    /// Renders the failure page answered when no failure redirect is configured. Values:
+    /// `message`, `login_url`.
+    ///
+    /// # Errors
+    /// When an overriding template fails to render.
+    pub fn failure_page(&self, message: &str, login_url: &str) -> Result<String, tera::Error> {
+        let mut context = Context::new();
+        context.insert("message", message);
+        context.insert("login_url", login_url);
+        self.tera.render(FAILURE, &context)
+    }
 }
 
 #[cfg(test)]
@@ -113,7 +116,9 @@ mod tests {
         );
         assert!(!page.contains("<script>alert"));
         assert!(page.contains("Sign in with Twitter"));
-        let failure = failure_page("<b>no</b>", "/login/twitter");
+        let failure = Templates::default()
+            .failure_page("<b>no</b>", "/login/twitter")
+            .unwrap();
         assert!(failure.contains("&lt;b&gt;no&lt;&#x2F;b&gt;"), "{failure}");
     }
 

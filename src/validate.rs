@@ -7,6 +7,7 @@ use crate::{
     config::{Config, Endpoints},
     credentials::ClientCredentials,
     error::ConfigError,
+    replay::SpentTokens,
 };
 
 /// The largest provider reply read, in bytes; a larger one is a failure.
@@ -60,7 +61,12 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
             option: "user_fields",
         });
     }
-    let base = http_url("api_base_url", &b.api_base_url, true)?;
+    let mut base = http_url("api_base_url", &b.api_base_url, true)?;
+    // The base is joined with relative paths: it must end with a slash.
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
     let derive = |option: &'static str, given: &Option<String>, rel: &str, signed: bool| match given
     {
         Some(url) => http_url(option, url, !signed),
@@ -109,7 +115,7 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
             key: b.consumer_key,
             secret: b.consumer_secret,
         },
-        callback_url: callback.into(),
+        callback_url: b.callback_url,
         callback_path,
         login_path: b.login_path,
         endpoints,
@@ -128,6 +134,8 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
         max_pending_logins: b.max_pending_logins,
         pending_login_ttl: b.pending_login_ttl,
         verifier: b.verifier,
+        templates: std::sync::Arc::new(b.templates),
+        spent: SpentTokens::default(),
     })
 }
 
@@ -146,6 +154,11 @@ fn callback_url(value: &str) -> Result<Url, ConfigError> {
     if url.fragment().is_some() {
         return Err(bad("it must not have a fragment"));
     }
+    if url.path() == "/" {
+        return Err(bad(
+            "its path becomes the callback route, so it needs one of its own, e.g. /oauth/callback/twitter",
+        ));
+    }
     Ok(url)
 }
 
@@ -155,7 +168,7 @@ fn http_url(option: &'static str, value: &str, query_allowed: bool) -> Result<Ur
         value: value.to_owned(),
         reason,
     };
-    let mut url = Url::parse(value).map_err(|e| bad(e.to_string()))?;
+    let url = Url::parse(value).map_err(|e| bad(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad("it must be an absolute http or https URL".into()));
     }
@@ -164,11 +177,6 @@ fn http_url(option: &'static str, value: &str, query_allowed: bool) -> Result<Ur
     }
     if url.fragment().is_some() {
         return Err(bad("it must not have a fragment".into()));
-    }
-    // A base URL is joined with relative paths: make sure it ends with a slash.
-    if option == "api_base_url" && !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
     }
     Ok(url)
 }
@@ -194,5 +202,68 @@ fn redirect(option: &'static str, value: &str) -> Result<(), ConfigError> {
             option,
             value: value.to_owned(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{builder::TwitterLoginBuilder, error::ConfigError};
+
+    #[test]
+    fn the_callback_url_is_sent_exactly_as_registered() {
+        let given = "HTTP://Example.COM:80/oauth/callback/twitter";
+        let config = super::build(TwitterLoginBuilder::new("key", "secret", given)).unwrap();
+        assert_eq!(config.callback_url, given);
+        assert_eq!(config.callback_path, "/oauth/callback/twitter");
+    }
+
+    #[test]
+    fn a_callback_url_without_a_path_is_refused() {
+        for given in [
+            "https://example.com",
+            "https://example.com/",
+            "http://127.0.0.1:8080/?a=1",
+        ] {
+            let built = super::build(TwitterLoginBuilder::new("key", "secret", given));
+            assert!(
+                matches!(built, Err(ConfigError::CallbackUrl { ref value, .. }) if value == given),
+                "{given}"
+            );
+        }
+    }
+
+    #[test]
+    fn provider_urls_derive_from_the_base() {
+        let b = TwitterLoginBuilder::new("key", "secret", "http://127.0.0.1:8080/cb")
+            .api_base_url("http://127.0.0.1:9000/prefix");
+        let config = super::build(b).unwrap();
+        let e = &config.endpoints;
+        assert_eq!(
+            e.request_token,
+            "http://127.0.0.1:9000/prefix/oauth/request_token"
+        );
+        assert_eq!(
+            e.authenticate.as_str(),
+            "http://127.0.0.1:9000/prefix/oauth/authenticate"
+        );
+        assert_eq!(
+            e.access_token,
+            "http://127.0.0.1:9000/prefix/oauth/access_token"
+        );
+        assert_eq!(e.users_me, "http://127.0.0.1:9000/prefix/2/users/me");
+        assert_eq!(
+            e.verify_credentials,
+            "http://127.0.0.1:9000/prefix/1.1/account/verify_credentials.json"
+        );
+        let defaults = super::build(TwitterLoginBuilder::new(
+            "k",
+            "s",
+            "http://127.0.0.1:8080/cb",
+        ))
+        .unwrap();
+        assert_eq!(
+            defaults.endpoints.request_token,
+            "https://api.x.com/oauth/request_token"
+        );
     }
 }

@@ -174,3 +174,31 @@ async fn malformed_callbacks_fail_with_400() {
     }
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_copy_of_the_cookie_from_before_the_callback_cannot_replay_it() {
+    let app = TestApp::setup()
+        .sessions(common::Sessions::Cookie)
+        .start()
+        .await;
+    let browser = Browser::new();
+    let callback = app.approve(&browser, "alice").await;
+    let old_cookie = browser
+        .cookie(common::SESSION_COOKIE)
+        .expect("the pending login's cookie");
+    assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
+
+    let thief = Browser::new();
+    thief.set_cookie(common::SESSION_COOKIE, &old_cookie);
+    let replay = thief.get(&callback).await;
+    assert_eq!(replay.status, 401, "{}", replay.body);
+    assert!(replay.body.contains("already used"), "{}", replay.body);
+    assert_eq!(
+        app.provider
+            .requests(actix_twitter_login::mock::MockEndpoint::AccessToken),
+        1,
+        "the replay never reaches the provider"
+    );
+    assert_eq!(app.me(&thief).await, None);
+    app.stop().await;
+}

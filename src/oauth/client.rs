@@ -17,10 +17,7 @@ use super::{
     reply::{self, AccessReply},
     sign::{self, Signing},
 };
-use crate::{
-    config::Config,
-    credentials::{TemporaryCredentials, TokenCredentials},
-};
+use crate::{config::Config, credentials::TemporaryCredentials};
 
 /// Builds the HTTP client used for provider calls (one per worker: awc's client is `!Send`).
 pub(crate) fn http_client(config: &Config) -> awc::Client {
@@ -86,15 +83,21 @@ pub(crate) async fn token_credentials(
     reply::access_reply(&body).map_err(|e| malformed(endpoint, e))
 }
 
-/// The signed profile `GET` for `source` (`UsersMe` or `VerifyCredentials`).
+/// The profile from the configured source: a signed `GET` of `/2/users/me` or
+/// `verify_credentials`, or, for [`ProfileSource::AccessToken`], the access-token reply itself
+/// with no call.
 pub(crate) async fn profile(
     client: &awc::Client,
     config: &Config,
-    credentials: &TokenCredentials,
-    source: ProfileSource,
+    access: &AccessReply,
 ) -> Result<Profile, ProviderError> {
-    let endpoint = Endpoint::Profile;
-    let (url, params): (&str, Vec<(&str, &str)>) = match source {
+    let (url, params): (&str, Vec<(&str, &str)>) = match config.profile_source {
+        ProfileSource::AccessToken => {
+            return Ok(Profile::from_access_token(
+                &access.user_id,
+                &access.screen_name,
+            ))
+        }
         ProfileSource::VerifyCredentials => {
             let mut params = vec![("skip_status", "true"), ("include_entities", "false")];
             if config.include_email {
@@ -102,11 +105,12 @@ pub(crate) async fn profile(
             }
             (&config.endpoints.verify_credentials, params)
         }
-        ProfileSource::UsersMe | ProfileSource::AccessToken => (
+        ProfileSource::UsersMe => (
             &config.endpoints.users_me,
             vec![("user.fields", config.user_fields.as_str())],
         ),
     };
+    let credentials = &access.credentials;
     let authorization = sign::authorization(
         "GET",
         url,
@@ -122,8 +126,9 @@ pub(crate) async fn profile(
     let request = client
         .get(sign::with_query(url, &params))
         .insert_header((header::AUTHORIZATION, authorization));
+    let endpoint = Endpoint::Profile;
     let body = exchange(request, endpoint, config).await?;
-    match source {
+    match config.profile_source {
         ProfileSource::VerifyCredentials => Profile::from_verify_credentials(&body),
         _ => Profile::from_users_me(&body),
     }

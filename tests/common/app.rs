@@ -27,10 +27,17 @@ where
     S: SessionStore + 'static,
     F: Fn() -> S + Clone + Send + 'static,
 {
+    // The routes that go with this middleware, on their own paths (the defaults stay too).
+    let own_routes = twitter
+        .routes()
+        .login_page("/custom/login")
+        .logout("/custom/logout");
     let server = HttpServer::new(move || {
+        let own_routes = own_routes.clone();
         App::new()
             .app_data(web::Data::new(pool.clone()))
             .configure(actix_twitter_login::routes)
+            .configure(|c| own_routes.configure(c))
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me_handler))
             .route("/plain", web::get().to(|| async { "plain" }))

@@ -30,10 +30,9 @@ impl Backend {
         match std::env::var(BACKEND_VAR).as_deref() {
             Err(_) | Ok("") | Ok("sqlite-cookie") => Backend::SqliteCookie,
             Ok("postgres-redis") => {
-                assert!(
-                    cfg!(all(feature = "postgres", feature = "redis")),
-                    "{BACKEND_VAR}=postgres-redis needs `--features postgres,redis`"
-                );
+                if !cfg!(all(feature = "postgres", feature = "redis")) {
+                    panic!("{BACKEND_VAR}=postgres-redis needs `--features postgres,redis`");
+                }
                 Backend::PostgresRedis
             }
             Ok(other) => panic!("{BACKEND_VAR}={other}: use `sqlite-cookie` or `postgres-redis`"),

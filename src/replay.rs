@@ -1,0 +1,74 @@
+//! Temporary-credential tokens already spent in this process.
+//!
+//! With the cookie session store a copy of the cookie taken before the callback still lists the
+//! pending login, so the session alone cannot make a callback single use. Every token the
+//! callback consumes (or the user denies) is recorded here until it would have expired anyway;
+//! a second callback with it fails before anything is sent to the provider. With a server-side
+//! store (Redis) the session already guarantees this across instances.
+
+use std::{
+    collections::{HashSet, VecDeque},
+    sync::Mutex,
+};
+
+/// At most this many spent tokens are remembered; past it the oldest is forgotten first.
+const MAX_SPENT: usize = 16_384;
+
+#[derive(Debug, Default)]
+pub(crate) struct SpentTokens {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// `(expires, token)`, oldest first.
+    order: VecDeque<(u64, String)>,
+    set: HashSet<String>,
+}
+
+impl SpentTokens {
+    /// Records `token` as spent until `expires` (seconds since the epoch); `false` when it
+    /// was already spent.
+    pub(crate) fn spend(&self, token: &str, now: u64, expires: u64) -> bool {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some((expiry, _)) = inner.order.front() {
+            if *expiry > now && inner.order.len() < MAX_SPENT {
+                break;
+            }
+            if let Some((_, old)) = inner.order.pop_front() {
+                inner.set.remove(&old);
+            }
+        }
+        if !inner.set.insert(token.to_owned()) {
+            return false;
+        }
+        inner.order.push_back((expires, token.to_owned()));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_spent_once_until_it_expires() {
+        let spent = SpentTokens::default();
+        assert!(spent.spend("a", 100, 200));
+        assert!(!spent.spend("a", 150, 250));
+        assert!(spent.spend("b", 150, 250));
+        // After its expiry it is forgotten (the session no longer accepts it either).
+        assert!(spent.spend("a", 201, 300));
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let spent = SpentTokens::default();
+        for i in 0..(MAX_SPENT + 10) {
+            assert!(spent.spend(&format!("t{i}"), 0, u64::MAX));
+        }
+        let inner = spent.inner.lock().unwrap();
+        assert!(inner.order.len() <= MAX_SPENT);
+        assert_eq!(inner.order.len(), inner.set.len());
+    }
+}
