@@ -14,7 +14,7 @@ pub mod mock;
 pub mod oauth;
 mod routes;
 mod session;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod store;
 mod templates;
 mod validate;

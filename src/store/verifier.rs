@@ -15,9 +15,10 @@ use crate::{
 /// Twitter profile, or creates one (see [`find_or_create`](super::find_or_create)), and logs
 /// in as that user, with the user id as the identity.
 ///
-/// The database work runs in `actix_web::web::block`, off the async workers. Errors map to
-/// [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection in time, or a locked,
-/// unreachable or full database, is `Unavailable` (503); anything else is `Internal` (500).
+/// The database work runs in `actix_web::web::block`, off the async workers, on either
+/// backend. Errors map to [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection
+/// in time, or a locked, unreachable or full database, is `Unavailable` (503); anything else
+/// (a missing schema, a backend that is not compiled in) is `Internal` (500).
 /// The token credentials are neither stored nor logged.
 ///
 /// ```no_run
@@ -90,7 +91,7 @@ fn is_unavailable(error: &StoreError) -> bool {
     match error {
         StoreError::Connect { .. } | StoreError::Pool { .. } => true,
         StoreError::Query { source, .. } => is_transient(source),
-        StoreError::Migration { .. } => false,
+        StoreError::BackendDisabled { .. } | StoreError::Migration { .. } => false,
     }
 }
 
@@ -156,6 +157,10 @@ mod tests {
     fn other_errors_are_internal() {
         for error in [
             query(DatabaseErrorKind::Unknown, "no such table: users"),
+            StoreError::BackendDisabled {
+                database: "postgres://db/app".into(),
+                backend: crate::store::Backend::Postgres,
+            },
             query(
                 DatabaseErrorKind::UniqueViolation,
                 "UNIQUE constraint failed",
