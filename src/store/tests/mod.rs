@@ -1,15 +1,21 @@
-//! The store's tests, each written once as a `fn(Backend)`.
+//! The store's tests, run on every backend compiled in.
 //!
 //! SQLite tests use real files in temporary directories (`:memory:` would give every pooled
-//! connection a database of its own).
+//! connection a database of its own). PostgreSQL tests each create a database of their own on
+//! the server `TEST_DATABASE_URL` names (see [`pg_server`]), so they can run in parallel; they
+//! fail, rather than skip, when that server cannot be reached.
 
-/// Declares, for each `fn(Backend)` listed, one `#[test]` per backend the suite runs on, as
-/// `sqlite::<name>`.
+/// Declares, for each `fn(Backend)` listed, one `#[test]` per backend compiled in, as
+/// `sqlite::<name>` and `postgres::<name>`.
 macro_rules! on_each_backend {
     ($($name:ident),+ $(,)?) => {
         #[cfg(feature = "sqlite")]
         mod sqlite {
             $(#[test] fn $name() { super::$name($crate::store::Backend::Sqlite) })+
+        }
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            $(#[test] fn $name() { super::$name($crate::store::Backend::Postgres) })+
         }
     };
 }
@@ -17,7 +23,11 @@ macro_rules! on_each_backend {
 mod concurrency;
 mod find_or_create;
 mod migrations;
+#[cfg(feature = "postgres")]
+mod pg_server;
 mod pool;
+#[cfg(feature = "postgres")]
+mod postgres_only;
 mod verifier;
 
 use std::time::Duration;
@@ -36,7 +46,8 @@ use crate::oauth::Profile;
 /// A fresh, empty database of one backend, removed when dropped.
 struct TestDatabase {
     url: String,
-    /// What removes the database when dropped: the SQLite file's temporary directory.
+    /// What removes the database when dropped: the SQLite file's temporary directory, or the
+    /// PostgreSQL [`pg_server::Database`].
     _owner: Box<dyn std::any::Any>,
 }
 
@@ -57,7 +68,16 @@ impl TestDatabase {
                     _owner: Box::new(dir),
                 }
             }
-            other => panic!("no {other} test database here"),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres => {
+                let database = pg_server::Database::create();
+                Self {
+                    url: database.url().to_owned(),
+                    _owner: Box::new(database),
+                }
+            }
+            #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
+            other => panic!("{other} is not compiled in"),
         }
     }
 }
