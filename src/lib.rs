@@ -15,7 +15,7 @@ pub mod oauth;
 mod replay;
 mod routes;
 mod session;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod store;
 mod templates;
 mod validate;

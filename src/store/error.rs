@@ -2,8 +2,10 @@
 
 use std::error::Error as StdError;
 
+use super::Backend;
+
 /// An error from the store: opening the database, taking a pooled connection, migrating, or
-/// querying.
+/// querying, on either backend.
 ///
 /// Every variant names the database it is about, with any password in the URL redacted (a
 /// `user:password@` part becomes `user:[redacted]@`, and so does a `password=` parameter),
@@ -19,8 +21,10 @@ use std::error::Error as StdError;
 /// ```
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database could not be opened, or a new connection could not be set up (its
-    /// pragmas failed, e.g. because the file is not a database).
+    /// The database could not be opened, or a new connection could not be set up (SQLite's
+    /// pragmas failed, e.g. because the file is not a database). For PostgreSQL the source
+    /// carries libpq's message, like `connection to server at "127.0.0.1", port 5432 failed:
+    /// Connection refused`.
     #[error("cannot open database {database}: {source}")]
     Connect {
         /// The database URL or path, password redacted.
@@ -37,6 +41,19 @@ pub enum StoreError {
         /// r2d2's error, which carries the last connection error as text.
         #[source]
         source: diesel::r2d2::PoolError,
+    },
+    /// The database URL is for a backend this build does not include: enable the crate
+    /// feature the message names (`sqlite` or `postgres`).
+    #[error(
+        "cannot open database {database}: {backend} support is not compiled in; \
+         enable the `{feature}` feature of actix-twitter-login",
+        feature = .backend.feature()
+    )]
+    BackendDisabled {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// The backend the URL is for.
+        backend: Backend,
     },
     /// Running the embedded migrations failed.
     #[error("migrations failed on database {database}: {source}")]

@@ -1,17 +1,30 @@
-//! The embedded migrations.
+//! The embedded migrations, one set per backend (`migrations/sqlite`, `migrations/postgres`),
+//! with the same versions and names.
 
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::EmbeddedMigrations;
 
-use super::{error::StoreError, pool::Pool};
+use super::{
+    backend::BackendConnection,
+    error::StoreError,
+    pool::{with_connection, Pool},
+};
 
 /// The SQLite migrations, compiled into the binary.
-pub(super) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "sqlite")]
+pub(super) const SQLITE: EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("migrations/sqlite");
+
+/// The PostgreSQL migrations, compiled into the binary.
+#[cfg(feature = "postgres")]
+pub(super) const POSTGRES: EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("migrations/postgres");
 
 /// Applies the migrations the database does not have yet, and returns their versions
 /// (like `"202611261853000000"`, from the folder name), oldest first.
 ///
-/// Running it again applies nothing and returns an empty list, so it is safe to call at every
-/// start, before `HttpServer::run`.
+/// The migrations are those of the pool's [`Backend`](super::Backend); both sets create the
+/// same tables under the same versions. Running it again applies nothing and returns an empty
+/// list, so it is safe to call at every start, before `HttpServer::run`.
 ///
 /// ```
 /// use actix_twitter_login::store::{self, StoreOptions};
@@ -31,15 +44,21 @@ pub(super) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 /// fails (each runs in its own transaction, so a failed one leaves nothing half-applied).
 pub fn run_migrations(pool: &Pool) -> Result<Vec<String>, StoreError> {
     let mut conn = pool.get()?;
-    let applied =
-        conn.run_pending_migrations(MIGRATIONS)
-            .map_err(|source| StoreError::Migration {
-                database: pool.database().to_owned(),
-                source,
-            })?;
-    let applied: Vec<String> = applied.iter().map(ToString::to_string).collect();
+    let applied = with_connection!(&mut conn, |conn| run_pending(conn)).map_err(|source| {
+        StoreError::Migration {
+            database: pool.database().to_owned(),
+            source,
+        }
+    })?;
     if !applied.is_empty() {
         tracing::info!(database = %pool.database(), ?applied, "applied database migrations");
     }
     Ok(applied)
+}
+
+fn run_pending<C: BackendConnection>(
+    conn: &mut C,
+) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+    let applied = conn.run_pending_migrations(C::MIGRATIONS)?;
+    Ok(applied.iter().map(ToString::to_string).collect())
 }

@@ -1,5 +1,10 @@
-//! The Diesel find-or-create verifier over an r2d2 pool of SQLite connections, with embedded
-//! migrations (feature `sqlite`).
+//! The Diesel find-or-create verifier over an r2d2 pool of SQLite (feature `sqlite`) or
+//! PostgreSQL (feature `postgres`) connections, with embedded migrations.
+//!
+//! The database URL picks the [`Backend`]: `postgres://…` or `postgresql://…` is PostgreSQL,
+//! anything else a SQLite file. The queries are written once and run on either; each backend
+//! has its own migrations (`migrations/sqlite`, `migrations/postgres`) creating the same
+//! tables.
 //!
 //! It is the verify step of passport's todos example: a `users` table, and a
 //! `federated_credentials` table that links `(provider, subject)`, here
@@ -18,19 +23,23 @@
 //! # Ok::<(), store::StoreError>(())
 //! ```
 
+mod backend;
 mod error;
 mod migrate;
 mod pool;
+mod queries;
 mod schema;
+mod setup;
 mod user;
 mod verifier;
 
 #[cfg(test)]
 mod tests;
 
+pub use backend::Backend;
 pub use error::StoreError;
 pub use migrate::run_migrations;
-pub use pool::{connect, connect_lazy, Pool, PooledConnection, StoreOptions};
+pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection, StoreOptions};
 pub use user::{find_or_create, find_user, User};
 pub use verifier::DieselVerifier;
 

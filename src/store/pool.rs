@@ -1,36 +1,20 @@
-//! The connection pool: options, eager and lazy construction, per-connection pragmas, and a
-//! quiet error handler.
+//! The connection pool: options, eager and lazy construction on the backend the URL names, and
+//! the pooled connection.
 
-use std::{
-    fmt,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
+use std::{fmt, sync::Arc, time::Duration};
+
+use diesel::r2d2::{self, ConnectionManager};
+
+use super::{
+    backend::Backend,
+    error::{redact, StoreError},
+    setup,
 };
-
-use diesel::{
-    connection::SimpleConnection,
-    r2d2::{self, ConnectionManager, CustomizeConnection, HandleError},
-    Connection, SqliteConnection,
-};
-
-use super::error::{redact, StoreError};
-
-/// The pragmas every connection runs when it is opened: enforce foreign keys (SQLite's default
-/// is off), wait up to 5 s for a lock instead of failing at once, and use write-ahead logging
-/// so readers and the writer do not block each other.
-const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                       PRAGMA journal_mode = WAL;";
-
-/// A pooled connection, handed out by [`Pool::get`]; it goes back to the pool when dropped.
-pub type PooledConnection = r2d2::PooledConnection<ConnectionManager<SqliteConnection>>;
 
 /// Pool settings for [`connect`] and [`connect_lazy`].
 ///
-/// The defaults are `max_size` 8 and `connection_timeout` 5 s (r2d2's own default timeout is
-/// 30 s, far too long to keep a login request waiting).
+/// The defaults are `max_size` 8, `connection_timeout` 5 s (r2d2's own default is 30 s, far
+/// too long to keep a login request waiting), `min_idle` `None` and `idle_timeout` 10 min.
 ///
 /// ```
 /// use std::time::Duration;
@@ -44,12 +28,19 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager<SqliteConne
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
-    /// The most connections the pool keeps open (default 8). The pool opens them all up front.
+    /// The most connections the pool keeps open (default 8).
     pub max_size: u32,
     /// How long taking a connection may wait, for a free one or for the database to open,
-    /// before it fails (default 5 s). [`connect`] also waits at most this long for the pool to
-    /// fill.
+    /// before it fails (default 5 s). [`connect`] also waits at most this long for the
+    /// database to answer and for the pool to fill.
     pub connection_timeout: Duration,
+    /// How many idle connections the pool keeps open. `None` (the default) means all of them
+    /// (`max_size`) for [`connect`], which opens them up front, and none for
+    /// [`connect_lazy`], which opens connections only when they are asked for.
+    pub min_idle: Option<u32>,
+    /// How long a connection beyond `min_idle` may stay idle before it is closed (default
+    /// 10 min); `None` keeps idle connections open.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for StoreOptions {
@@ -57,27 +48,111 @@ impl Default for StoreOptions {
         Self {
             max_size: 8,
             connection_timeout: Duration::from_secs(5),
+            min_idle: None,
+            idle_timeout: Some(Duration::from_secs(10 * 60)),
         }
     }
 }
 
-/// A pool of SQLite connections, cheap to clone (clones share the connections).
+/// How many connections a [`Pool`] holds (see [`Pool::state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// The most connections the pool opens ([`StoreOptions::max_size`]).
+    pub max_size: u32,
+    /// The open connections, idle or in use.
+    pub connections: u32,
+    /// The open connections not in use.
+    pub idle_connections: u32,
+}
+
+/// A pool of connections to a SQLite or PostgreSQL database, cheap to clone (clones share
+/// the connections).
 ///
-/// Made by [`connect`] or [`connect_lazy`]; every connection has foreign keys on, a 5 s busy
-/// timeout and WAL journaling. `Debug` shows the database with any password redacted.
+/// Made by [`connect`] or [`connect_lazy`], which pick the [`Backend`] from the database URL.
+/// SQLite connections have foreign keys on, a 5 s busy timeout and WAL journaling. Every
+/// connection is checked (`SELECT 1`) before it is handed out, so connections a restarted
+/// server dropped are replaced, and the pool works again once the database is back.
+/// `Debug` shows the database with any password redacted.
 ///
 /// ```no_run
-/// use actix_twitter_login::store::{self, StoreOptions};
+/// use actix_twitter_login::store::{self, Backend, StoreOptions};
 ///
-/// let pool = store::connect("app.db", &StoreOptions::default())?;
+/// let pool = store::connect("postgres://app@localhost/app", &StoreOptions::default())?;
+/// assert_eq!(pool.backend(), Backend::Postgres);
 /// let mut conn = pool.get()?; // blocks: call it in `actix_web::web::block`
 /// # drop(conn);
 /// # Ok::<(), store::StoreError>(())
 /// ```
 #[derive(Clone)]
 pub struct Pool {
-    inner: r2d2::Pool<ConnectionManager<SqliteConnection>>,
+    inner: Inner,
     database: Arc<str>,
+}
+
+#[derive(Clone)]
+enum Inner {
+    #[cfg(feature = "sqlite")]
+    Sqlite(r2d2::Pool<ConnectionManager<diesel::SqliteConnection>>),
+    #[cfg(feature = "postgres")]
+    Postgres(r2d2::Pool<ConnectionManager<diesel::PgConnection>>),
+    /// A lazy pool for a backend this build does not include: every `get` fails.
+    Disabled(Backend),
+}
+
+/// A connection taken from a [`Pool`] by [`Pool::get`]; it goes back to the pool when dropped.
+///
+/// Pass it to [`find_or_create`](super::find_or_create), or match on it to run Diesel queries
+/// of your own on the backend's connection (it dereferences to `SqliteConnection` or
+/// `PgConnection`). There is one variant per backend compiled in.
+#[non_exhaustive]
+pub enum PooledConnection {
+    /// A SQLite connection.
+    #[cfg(feature = "sqlite")]
+    Sqlite(r2d2::PooledConnection<ConnectionManager<diesel::SqliteConnection>>),
+    /// A PostgreSQL connection.
+    #[cfg(feature = "postgres")]
+    Postgres(r2d2::PooledConnection<ConnectionManager<diesel::PgConnection>>),
+}
+
+/// Runs `$body` with `$conn` bound to the Diesel connection inside a [`PooledConnection`]
+/// (`&mut SqliteConnection` or `&mut PgConnection`): the body is written once and compiled
+/// for each backend.
+macro_rules! with_connection {
+    ($pooled:expr, |$conn:ident| $body:expr) => {
+        match $pooled {
+            #[cfg(feature = "sqlite")]
+            $crate::store::PooledConnection::Sqlite(pooled) => {
+                let $conn: &mut ::diesel::SqliteConnection = pooled;
+                $body
+            }
+            #[cfg(feature = "postgres")]
+            $crate::store::PooledConnection::Postgres(pooled) => {
+                let $conn: &mut ::diesel::PgConnection = pooled;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_connection;
+
+impl PooledConnection {
+    /// The backend this connection is to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+impl fmt::Debug for PooledConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PooledConnection")
+            .field(&self.backend())
+            .finish()
+    }
 }
 
 impl Pool {
@@ -86,12 +161,37 @@ impl Pool {
     /// This blocks the thread: in a handler, call it inside `actix_web::web::block`.
     ///
     /// # Errors
-    /// [`StoreError::Pool`] if no connection is free or can be opened in time.
+    /// [`StoreError::Pool`] if no connection is free or can be opened in time,
+    /// [`StoreError::BackendDisabled`] if the pool's backend is not compiled in.
     pub fn get(&self) -> Result<PooledConnection, StoreError> {
-        self.inner.get().map_err(|source| StoreError::Pool {
+        let pool_error = |source| StoreError::Pool {
             database: self.database().to_owned(),
             source,
-        })
+        };
+        match &self.inner {
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(pool) => pool.get().map(PooledConnection::Sqlite).map_err(pool_error),
+            #[cfg(feature = "postgres")]
+            Inner::Postgres(pool) => pool
+                .get()
+                .map(PooledConnection::Postgres)
+                .map_err(pool_error),
+            Inner::Disabled(backend) => Err(StoreError::BackendDisabled {
+                database: self.database().to_owned(),
+                backend: *backend,
+            }),
+        }
+    }
+
+    /// The backend the pool's database URL names.
+    pub fn backend(&self) -> Backend {
+        match &self.inner {
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
+            Inner::Postgres(_) => Backend::Postgres,
+            Inner::Disabled(backend) => *backend,
+        }
     }
 
     /// The database URL or path this pool opens, with any password redacted.
@@ -99,9 +199,26 @@ impl Pool {
         &self.database
     }
 
-    /// The underlying r2d2 pool, for what this type does not cover (state, custom timeouts).
-    pub fn r2d2(&self) -> &r2d2::Pool<ConnectionManager<SqliteConnection>> {
-        &self.inner
+    /// How many connections the pool holds now.
+    pub fn state(&self) -> PoolState {
+        let (max_size, state) = match &self.inner {
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(pool) => (pool.max_size(), pool.state()),
+            #[cfg(feature = "postgres")]
+            Inner::Postgres(pool) => (pool.max_size(), pool.state()),
+            Inner::Disabled(_) => {
+                return PoolState {
+                    max_size: 0,
+                    connections: 0,
+                    idle_connections: 0,
+                }
+            }
+        };
+        PoolState {
+            max_size,
+            connections: state.connections,
+            idle_connections: state.idle_connections,
+        }
     }
 
     pub(super) fn query_error(&self, source: diesel::result::Error) -> StoreError {
@@ -114,21 +231,25 @@ impl Pool {
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.inner.state();
+        let state = self.state();
         f.debug_struct("Pool")
+            .field("backend", &self.backend())
             .field("database", &self.database)
-            .field("max_size", &self.inner.max_size())
+            .field("max_size", &state.max_size)
             .field("connections", &state.connections)
             .field("idle_connections", &state.idle_connections)
             .finish()
     }
 }
 
-/// Opens a pool on a SQLite database (a file path or a `file:` URI; the file is created if
-/// missing) and waits until its connections are open.
+/// Opens a pool on the database the URL names and waits until its connections are open.
 ///
-/// It fails fast: one connection is opened and set up first, so a database that cannot be
-/// opened is reported at once instead of after the connection timeout. Run
+/// A `postgres://` or `postgresql://` URL is a PostgreSQL server (feature `postgres`);
+/// anything else is a SQLite database file path or `file:` URI (feature `sqlite`; the file is
+/// created if missing). It fails fast: one connection is opened and set up first, so a
+/// database that cannot be opened is reported at once, with the driver's own message (for
+/// PostgreSQL, libpq's, e.g. `connection to server at "127.0.0.1", port 5432 failed:
+/// Connection refused`), instead of after the connection timeout. Run
 /// [`run_migrations`](super::run_migrations) next.
 ///
 /// ```no_run
@@ -140,31 +261,35 @@ impl fmt::Debug for Pool {
 /// ```
 ///
 /// # Errors
-/// [`StoreError::Connect`] if the database cannot be opened or set up,
-/// [`StoreError::Pool`] if the pool cannot fill within the connection timeout.
+/// [`StoreError::Connect`] if the database cannot be opened or set up within the connection
+/// timeout, [`StoreError::Pool`] if the pool cannot fill within it,
+/// [`StoreError::BackendDisabled`] if the URL's backend is not compiled in.
 pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, StoreError> {
-    let database = redact(database_url);
-    probe(database_url).map_err(|source| StoreError::Connect {
-        database: database.clone(),
-        source,
-    })?;
-    let inner = builder(&database, options)
-        .build(ConnectionManager::new(database_url))
-        .map_err(|source| StoreError::Pool {
-            database: database.clone(),
-            source,
-        })?;
-    Ok(Pool {
-        inner,
-        database: database.into(),
-    })
+    let database: Arc<str> = redact(database_url).into();
+    let inner = match Backend::for_url(database_url) {
+        #[cfg(feature = "sqlite")]
+        Backend::Sqlite => Inner::Sqlite(setup::eager(database_url, &database, options)?),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => Inner::Postgres(setup::eager(database_url, &database, options)?),
+        #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
+        backend => {
+            return Err(StoreError::BackendDisabled {
+                database: database.as_ref().to_owned(),
+                backend,
+            })
+        }
+    };
+    Ok(Pool { inner, database })
 }
 
-/// Makes a pool without opening anything: connections are opened in the background, and a
-/// database that cannot be opened shows up as a [`StoreError::Pool`] from each
-/// [`Pool::get`], after the connection timeout.
+/// Makes a pool without opening anything: connections are opened when they are asked for
+/// (unless [`StoreOptions::min_idle`] says to keep some open), and a database that cannot be
+/// opened shows up as a [`StoreError::Pool`] from each [`Pool::get`], after the connection
+/// timeout, while the pool keeps retrying in the background.
 ///
-/// Use it when the web server must start even while the database is down.
+/// Use it when the web server must start even while the database is down. A URL whose
+/// backend is not compiled in makes a pool whose every `get` fails with
+/// [`StoreError::BackendDisabled`].
 ///
 /// ```
 /// use std::time::Duration;
@@ -178,153 +303,21 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
 /// assert!(pool.get().is_err());
 /// ```
 pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
-    let database = redact(database_url);
-    let inner = builder(&database, options).build_unchecked(ConnectionManager::new(database_url));
-    Pool {
-        inner,
-        database: database.into(),
-    }
-}
-
-/// Opens and sets up one connection directly, for an immediate and precise error.
-fn probe(database_url: &str) -> Result<(), r2d2::Error> {
-    let mut conn = SqliteConnection::establish(database_url)?;
-    conn.batch_execute(PRAGMAS)?;
-    Ok(())
-}
-
-fn builder(
-    database: &str,
-    options: &StoreOptions,
-) -> r2d2::Builder<ConnectionManager<SqliteConnection>> {
-    if options.max_size > 1 && (database == ":memory:" || database.contains("mode=memory")) {
-        tracing::warn!(
-            database,
-            "each pooled connection to an in-memory database has a database of its own; \
-             use a file, or max_size 1"
-        );
-    }
-    let failing = Arc::new(AtomicBool::new(false));
-    r2d2::Pool::builder()
-        .max_size(options.max_size)
-        .connection_timeout(options.connection_timeout)
-        .connection_customizer(Box::new(SqliteSetup {
-            database: database.into(),
-            failing: Arc::clone(&failing),
-        }))
-        .error_handler(Box::new(QuietErrorHandler {
-            database: database.into(),
-            failing,
-        }))
-}
-
-/// Runs [`PRAGMAS`] on every new connection, and notes when connections open again after
-/// failures.
-#[derive(Debug)]
-struct SqliteSetup {
-    database: Arc<str>,
-    failing: Arc<AtomicBool>,
-}
-
-impl CustomizeConnection<SqliteConnection, r2d2::Error> for SqliteSetup {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute(PRAGMAS)?;
-        if self.failing.swap(false, Ordering::Relaxed) {
-            tracing::info!(database = %self.database, "database connections open again");
-        }
-        Ok(())
-    }
-}
-
-/// r2d2's default handler logs every failed attempt at ERROR, and r2d2 retries every few
-/// hundred milliseconds while the database is down. This one logs the first failure of an
-/// outage at WARN and the retries at DEBUG; a successful connection ends the outage.
-#[derive(Debug)]
-struct QuietErrorHandler {
-    database: Arc<str>,
-    failing: Arc<AtomicBool>,
-}
-
-impl HandleError<r2d2::Error> for QuietErrorHandler {
-    fn handle_error(&self, error: r2d2::Error) {
-        if self.failing.swap(true, Ordering::Relaxed) {
-            tracing::debug!(database = %self.database, %error, "database connection failed again");
-        } else {
-            tracing::warn!(
-                database = %self.database,
-                %error,
-                "cannot open a database connection; retrying in the background"
+    let database: Arc<str> = redact(database_url).into();
+    let inner = match Backend::for_url(database_url) {
+        #[cfg(feature = "sqlite")]
+        Backend::Sqlite => Inner::Sqlite(setup::lazy(database_url, &database, options)),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => Inner::Postgres(setup::lazy(database_url, &database, options)),
+        #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
+        backend => {
+            tracing::error!(
+                %database,
+                "{backend} support is not compiled in: enable the `{}` feature",
+                backend.feature()
             );
+            Inner::Disabled(backend)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::{
-        io,
-        sync::{Arc, Mutex},
     };
-
-    use diesel::{result::ConnectionError, Connection, SqliteConnection};
-
-    use super::*;
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-
-    impl io::Write for Capture {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().expect("log buffer").extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn levels(log: &Capture) -> Vec<String> {
-        let text = String::from_utf8(log.0.lock().expect("log buffer").clone()).expect("UTF-8");
-        text.lines()
-            .map(|line| {
-                line.split_whitespace()
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn an_outage_is_logged_once_at_warn_and_its_end_at_info() {
-        let log = Capture::default();
-        let writer = log.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        let failing = Arc::new(AtomicBool::new(false));
-        let handler = QuietErrorHandler {
-            database: "app.db".into(),
-            failing: Arc::clone(&failing),
-        };
-        let setup = SqliteSetup {
-            database: "app.db".into(),
-            failing,
-        };
-        let refused = || r2d2::Error::ConnectionError(ConnectionError::BadConnection("x".into()));
-
-        tracing::subscriber::with_default(subscriber, || {
-            for _ in 0..3 {
-                handler.handle_error(refused());
-            }
-            let mut conn = SqliteConnection::establish(":memory:").expect("in-memory database");
-            setup.on_acquire(&mut conn).expect("pragmas");
-            setup.on_acquire(&mut conn).expect("pragmas again");
-            handler.handle_error(refused());
-        });
-
-        assert_eq!(levels(&log), ["WARN", "DEBUG", "DEBUG", "INFO", "WARN"]);
-    }
+    Pool { inner, database }
 }

@@ -3,15 +3,15 @@
 use diesel::{
     prelude::*,
     result::{DatabaseErrorKind, Error},
-    SqliteConnection,
 };
 use serde::Serialize;
 
 use super::{
+    backend::BackendConnection,
     error::StoreError,
-    pool::Pool,
-    schema::{federated_credentials, users},
-    PROVIDER,
+    pool::{with_connection, Pool, PooledConnection},
+    queries::UserQueries,
+    schema::users,
 };
 use crate::oauth::Profile;
 
@@ -25,7 +25,8 @@ use crate::oauth::Profile;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "sqlite", diesel(check_for_backend(diesel::sqlite::Sqlite)))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 pub struct User {
     /// The user's id; as a string, it is the identity stored in the session.
     pub id: i32,
@@ -61,11 +62,7 @@ pub fn find_user(pool: &Pool, id: &str) -> Result<Option<User>, StoreError> {
         return Ok(None);
     };
     let mut conn = pool.get()?;
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(&mut conn)
-        .optional()
+    with_connection!(&mut conn, |conn| conn.user_by_id(id))
         .map_err(|source| pool.query_error(source))
 }
 
@@ -75,15 +72,20 @@ fn parse_identity(id: &str) -> Option<i32> {
 }
 
 /// Finds the user signed in with this Twitter profile, or creates one: passport's
-/// `federated_credentials` verify, in one transaction.
+/// `federated_credentials` verify, in one transaction, on a connection from
+/// [`Pool::get`].
 ///
-/// The credential `(`[`PROVIDER`]`, profile.id)` is looked up; when there is none, a user
-/// named after the profile (its display name, else its username) is inserted with that
-/// credential. The transaction is SQLite's `BEGIN IMMEDIATE`, so concurrent logins queue on
-/// the busy timeout rather than fail when upgrading a read lock. If the credential insert
-/// still meets an existing credential (a concurrent first login won), the new user is rolled
-/// back and the winner's user is returned: there is exactly one user per credential, and no
-/// user without one is ever left behind.
+/// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; when there is
+/// none, a user named after the profile (its display name, else its username) is inserted
+/// with that credential. The same code runs on both backends; only the transaction differs.
+/// On SQLite it is `BEGIN IMMEDIATE`, so concurrent logins queue on the busy timeout rather
+/// than fail when upgrading a read lock. On PostgreSQL it is `READ COMMITTED` (whatever the
+/// server's default isolation), and two first logins with the same account can both miss the
+/// lookup; the unique index on `(provider, subject)` then makes the later credential insert
+/// wait for the earlier login and fail. Either way, when the credential insert meets an existing credential, the
+/// savepoint around the new user and its credential is rolled back and the winner's user is
+/// read and returned: there is exactly one user per credential, and no user without one is
+/// ever left behind.
 ///
 /// ```
 /// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
@@ -107,33 +109,29 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// # Errors
 /// Diesel's error when a query fails; [`Error::QueryBuilderError`] for a profile with an empty
 /// id, which would otherwise be one account shared by every such profile.
-pub fn find_or_create(conn: &mut SqliteConnection, profile: &Profile) -> Result<User, Error> {
+pub fn find_or_create(conn: &mut PooledConnection, profile: &Profile) -> Result<User, Error> {
     if profile.id.is_empty() {
         return Err(Error::QueryBuilderError(
             "the profile has an empty id: no credential can be looked up".into(),
         ));
     }
-    conn.immediate_transaction(|conn| match find_by_subject(conn, &profile.id)? {
+    with_connection!(conn, |conn| find_or_create_in(conn, profile))
+}
+
+fn find_or_create_in<C>(conn: &mut C, profile: &Profile) -> Result<User, Error>
+where
+    C: BackendConnection + UserQueries,
+{
+    conn.write_transaction(|conn| match conn.user_by_subject(&profile.id)? {
         Some(user) => Ok(user),
         None => create_or_reread(conn, profile),
     })
 }
 
-/// The user holding the credential `(PROVIDER, subject)`.
-fn find_by_subject(conn: &mut SqliteConnection, subject: &str) -> Result<Option<User>, Error> {
-    federated_credentials::table
-        .inner_join(users::table)
-        .filter(federated_credentials::provider.eq(PROVIDER))
-        .filter(federated_credentials::subject.eq(subject))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Creates the user and credential inside a savepoint; if the credential already exists, the
 /// savepoint (with its new user) is rolled back and the existing user is read instead.
-pub(super) fn create_or_reread(
-    conn: &mut SqliteConnection,
+pub(super) fn create_or_reread<C: UserQueries>(
+    conn: &mut C,
     profile: &Profile,
 ) -> Result<User, Error> {
     match conn.transaction(|conn| create(conn, profile)) {
@@ -142,29 +140,19 @@ pub(super) fn create_or_reread(
                 subject = %profile.id,
                 "a concurrent first login created this credential; using its user"
             );
-            find_by_subject(conn, &profile.id)?.ok_or(Error::DatabaseError(
-                DatabaseErrorKind::UniqueViolation,
-                info,
-            ))
+            conn.user_by_subject(&profile.id)?
+                .ok_or(Error::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    info,
+                ))
         }
         other => other,
     }
 }
 
-fn create(conn: &mut SqliteConnection, profile: &Profile) -> Result<User, Error> {
-    // A column tuple rather than `User::as_returning()`: it also works on a multi-backend
-    // connection.
-    let user: User = diesel::insert_into(users::table)
-        .values(users::name.eq(display_name(profile)))
-        .returning((users::id, users::name))
-        .get_result(conn)?;
-    diesel::insert_into(federated_credentials::table)
-        .values((
-            federated_credentials::user_id.eq(user.id),
-            federated_credentials::provider.eq(PROVIDER),
-            federated_credentials::subject.eq(&profile.id),
-        ))
-        .execute(conn)?;
+fn create<C: UserQueries>(conn: &mut C, profile: &Profile) -> Result<User, Error> {
+    let user = conn.insert_user(display_name(profile))?;
+    conn.insert_credential(user.id, &profile.id)?;
     tracing::info!(user_id = user.id, subject = %profile.id, "created a user for a first login");
     Ok(user)
 }

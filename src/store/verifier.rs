@@ -15,9 +15,10 @@ use crate::{
 /// Twitter profile, or creates one (see [`find_or_create`](super::find_or_create)), and logs
 /// in as that user, with the user id as the identity.
 ///
-/// The database work runs in `actix_web::web::block`, off the async workers. Errors map to
-/// [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection in time, or a locked,
-/// unreachable or full database, is `Unavailable` (503); anything else is `Internal` (500).
+/// The database work runs in `actix_web::web::block`, off the async workers, on either
+/// backend. Errors map to [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection
+/// in time, or a locked, unreachable, restarting or full database, is `Unavailable` (503);
+/// anything else (a missing schema, a backend that is not compiled in) is `Internal` (500).
 /// The token credentials are neither stored nor logged.
 ///
 /// ```no_run
@@ -90,19 +91,29 @@ fn is_unavailable(error: &StoreError) -> bool {
     match error {
         StoreError::Connect { .. } | StoreError::Pool { .. } => true,
         StoreError::Query { source, .. } => is_transient(source),
-        StoreError::Migration { .. } => false,
+        StoreError::BackendDisabled { .. } | StoreError::Migration { .. } => false,
     }
 }
 
 fn is_transient(error: &DieselError) -> bool {
     /// SQLite's texts for SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN, SQLITE_IOERR and
     /// SQLITE_FULL, which diesel reports as `DatabaseErrorKind::Unknown`.
-    const TRANSIENT_MESSAGES: [&str; 5] = [
+    const SQLITE_MESSAGES: [&str; 5] = [
         "database is locked",
         "database table is locked",
         "unable to open database file",
         "disk I/O error",
         "database or disk is full",
+    ];
+    /// PostgreSQL's (English) texts for a deadlock, a statement or lock timeout, a server
+    /// starting, stopping or recovering, and a connection it ended; diesel reports most of
+    /// them as `DatabaseErrorKind::Unknown`. In another server language they are internal.
+    const POSTGRES_MESSAGES: [&str; 5] = [
+        "deadlock detected",
+        "canceling statement due to",
+        "the database system is",
+        "terminating connection due to",
+        "server closed the connection unexpectedly",
     ];
     match error {
         DieselError::DatabaseError(
@@ -111,8 +122,9 @@ fn is_transient(error: &DieselError) -> bool {
             | DatabaseErrorKind::SerializationFailure,
             _,
         ) => true,
-        DieselError::DatabaseError(_, info) => TRANSIENT_MESSAGES
+        DieselError::DatabaseError(_, info) => SQLITE_MESSAGES
             .iter()
+            .chain(&POSTGRES_MESSAGES)
             .any(|message| info.message().starts_with(message)),
         _ => false,
     }
@@ -147,6 +159,19 @@ mod tests {
                 DatabaseErrorKind::SerializationFailure,
                 "could not serialize access",
             ),
+            query(DatabaseErrorKind::Unknown, "deadlock detected"),
+            query(
+                DatabaseErrorKind::Unknown,
+                "canceling statement due to statement timeout",
+            ),
+            query(
+                DatabaseErrorKind::Unknown,
+                "the database system is shutting down",
+            ),
+            query(
+                DatabaseErrorKind::ClosedConnection,
+                "terminating connection due to administrator command",
+            ),
         ] {
             assert!(is_unavailable(&error), "{error}");
         }
@@ -156,6 +181,14 @@ mod tests {
     fn other_errors_are_internal() {
         for error in [
             query(DatabaseErrorKind::Unknown, "no such table: users"),
+            query(
+                DatabaseErrorKind::Unknown,
+                r#"relation "users" does not exist"#,
+            ),
+            StoreError::BackendDisabled {
+                database: "postgres://db/app".into(),
+                backend: crate::store::Backend::Postgres,
+            },
             query(
                 DatabaseErrorKind::UniqueViolation,
                 "UNIQUE constraint failed",

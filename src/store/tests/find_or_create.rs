@@ -2,39 +2,52 @@
 
 use diesel::{prelude::*, result::Error};
 
-use super::{counts, migrated, profile, small};
+use super::{counts, migrated, missing_table, profile, small, with_connection, TestDatabase};
 use crate::store::{
-    find_or_create, find_user,
+    backend::BackendConnection,
+    connect, find_or_create, find_user,
     schema::{federated_credentials, users},
     user::create_or_reread,
-    User, PROVIDER,
+    Backend, StoreError, User, PROVIDER,
 };
 
-#[test]
-fn first_login_creates_one_user_and_one_credential() {
-    let (_dir, pool) = migrated(&small());
+on_each_backend!(
+    first_login_creates_one_user_and_one_credential,
+    login_again_returns_the_same_user,
+    two_twitter_accounts_are_two_users,
+    subjects_are_compared_exactly,
+    name_is_the_display_name_else_the_username,
+    an_empty_profile_id_is_refused,
+    losing_a_first_login_race_rolls_back_and_rereads,
+    find_user_reads_users_by_identity,
+    find_user_reports_query_errors_with_the_database,
+);
+
+fn first_login_creates_one_user_and_one_credential(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let user = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create");
     assert_eq!(user.name, "Jack");
     assert_eq!(counts(&pool), (1, 1, 0));
 
-    let (user_id, provider, subject): (i32, String, String) = federated_credentials::table
-        .select((
-            federated_credentials::user_id,
-            federated_credentials::provider,
-            federated_credentials::subject,
-        ))
-        .first(conn)
-        .expect("the credential");
+    let (user_id, provider, subject): (i32, String, String) = with_connection!(conn, |conn| {
+        federated_credentials::table
+            .select((
+                federated_credentials::user_id,
+                federated_credentials::provider,
+                federated_credentials::subject,
+            ))
+            .first(conn)
+    })
+    .expect("the credential");
     assert_eq!(
         (user_id, provider.as_str(), subject.as_str()),
         (user.id, PROVIDER, "12")
     );
 }
 
-#[test]
-fn login_again_returns_the_same_user() {
-    let (_dir, pool) = migrated(&small());
+fn login_again_returns_the_same_user(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let first = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create");
     // The handle and name changed on Twitter since; the account is the same one.
@@ -43,9 +56,8 @@ fn login_again_returns_the_same_user() {
     assert_eq!(counts(&pool), (1, 1, 0));
 }
 
-#[test]
-fn two_twitter_accounts_are_two_users() {
-    let (_dir, pool) = migrated(&small());
+fn two_twitter_accounts_are_two_users(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let jack = find_or_create(conn, &profile("12", "jack", None)).expect("jack");
     let biz = find_or_create(conn, &profile("13", "biz", None)).expect("biz");
@@ -54,9 +66,8 @@ fn two_twitter_accounts_are_two_users() {
     assert_eq!(counts(&pool), (2, 2, 0));
 }
 
-#[test]
-fn subjects_are_compared_exactly() {
-    let (_dir, pool) = migrated(&small());
+fn subjects_are_compared_exactly(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let a = find_or_create(conn, &profile("12", "a", None)).expect("12");
     let b = find_or_create(conn, &profile("012", "b", None)).expect("012");
@@ -65,9 +76,8 @@ fn subjects_are_compared_exactly() {
     assert_eq!(counts(&pool), (3, 3, 0));
 }
 
-#[test]
-fn name_is_the_display_name_else_the_username() {
-    let (_dir, pool) = migrated(&small());
+fn name_is_the_display_name_else_the_username(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let named = find_or_create(conn, &profile("1", "ada", Some("Ada Lovelace"))).expect("1");
     let unnamed = find_or_create(conn, &profile("2", "grace", None)).expect("2");
@@ -76,17 +86,16 @@ fn name_is_the_display_name_else_the_username() {
     assert_eq!(unnamed.name, "grace");
     assert_eq!(blank.name, "alan");
 
-    let stored: Vec<String> = users::table
+    let stored: Vec<String> = with_connection!(conn, |conn| users::table
         .order(users::id)
         .select(users::name)
-        .load(conn)
-        .expect("names");
+        .load(conn))
+    .expect("names");
     assert_eq!(stored, ["Ada Lovelace", "grace", "alan"]);
 }
 
-#[test]
-fn an_empty_profile_id_is_refused() {
-    let (_dir, pool) = migrated(&small());
+fn an_empty_profile_id_is_refused(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let refused = find_or_create(conn, &profile("", "nobody", None)).unwrap_err();
     assert!(
@@ -99,28 +108,31 @@ fn an_empty_profile_id_is_refused() {
 /// The path taken when a concurrent first login inserted the credential between this login's
 /// lookup and its insert: the insert meets the unique index, the new user is rolled back and
 /// the existing one is returned.
-#[test]
-fn losing_a_first_login_race_rolls_back_and_rereads() {
-    let (_dir, pool) = migrated(&small());
+fn losing_a_first_login_race_rolls_back_and_rereads(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let winner = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("winner");
 
     // Skip the lookup, as if it had run just before the winner committed.
-    let loser = conn
-        .immediate_transaction(|conn| create_or_reread(conn, &profile("12", "jack", None)))
-        .expect("reread");
+    let loser = with_connection!(conn, |conn| conn
+        .write_transaction(|conn| create_or_reread(conn, &profile("12", "jack", None))))
+    .expect("reread");
     assert_eq!(loser, winner);
     assert_eq!(counts(&pool), (1, 1, 0), "no orphan user is left behind");
 
-    // The rolled-back insert did not even use up an id.
+    // On SQLite the rolled-back insert did not even use up an id; PostgreSQL's sequences are
+    // not transactional, so there it did.
     let next = find_or_create(conn, &profile("13", "biz", None)).expect("next");
-    assert_eq!(next.id, winner.id + 1);
+    let used = match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    };
+    assert_eq!(next.id, winner.id + used);
     assert_eq!(counts(&pool), (2, 2, 0));
 }
 
-#[test]
-fn find_user_reads_users_by_identity() {
-    let (_dir, pool) = migrated(&small());
+fn find_user_reads_users_by_identity(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let created = {
         let conn = &mut pool.get().expect("connection");
         find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create")
@@ -144,20 +156,15 @@ fn find_user_reads_users_by_identity() {
     }
 }
 
-#[test]
-fn find_user_reports_query_errors_with_the_database() {
+fn find_user_reports_query_errors_with_the_database(backend: Backend) {
     // Not migrated: the table is missing.
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let path = super::database_path(&dir);
-    let pool = crate::store::connect(&path, &small()).expect("connect");
+    let db = TestDatabase::new(backend);
+    let pool = connect(&db.url, &small()).expect("connect");
     let error = find_user(&pool, "1").unwrap_err();
-    assert!(
-        matches!(error, crate::store::StoreError::Query { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, StoreError::Query { .. }), "{error:?}");
     let text = error.to_string();
     assert!(
-        text.contains(&path) && text.contains("no such table"),
+        text.contains(&db.url) && text.contains(missing_table(backend)),
         "{text}"
     );
 }

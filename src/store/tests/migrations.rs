@@ -3,130 +3,103 @@
 use diesel::{
     prelude::*,
     result::{DatabaseErrorKind, Error},
-    sql_query,
-    sql_types::{Integer, Text},
 };
 use diesel_migrations::MigrationHarness;
 
-use super::{counts, migrated, small};
+use super::{counts, migrated, missing_table, small, with_connection, TestDatabase};
 use crate::store::{
-    connect,
-    migrate::MIGRATIONS,
-    run_migrations,
+    backend::BackendConnection,
+    connect, run_migrations,
     schema::{federated_credentials, users},
-    PROVIDER,
+    Backend, PooledConnection, PROVIDER,
 };
 
-#[test]
-fn migrations_apply_once_and_then_are_idempotent() {
-    let (dir, pool) = migrated(&small());
+on_each_backend!(
+    migrations_apply_once_and_then_are_idempotent,
+    migration_versions_are_the_folder_timestamps,
+    down_migrations_revert_cleanly_and_up_again,
+    unique_index_rejects_a_second_credential_for_the_same_identity,
+    credentials_need_a_user_and_go_with_it,
+);
+
+fn migrations_apply_once_and_then_are_idempotent(backend: Backend) {
+    let (db, pool) = migrated(backend, &small());
     assert_eq!(
         run_migrations(&pool).expect("second run"),
         Vec::<String>::new()
     );
 
-    // A new pool on the same file finds everything applied, and the tables empty.
+    // A new pool on the same database finds everything applied, and the tables empty.
     drop(pool);
-    let pool = connect(&super::database_path(&dir), &small()).expect("reconnect");
+    let pool = connect(&db.url, &small()).expect("reconnect");
     assert!(run_migrations(&pool).expect("third run").is_empty());
     assert_eq!(counts(&pool), (0, 0, 0));
 }
 
-#[test]
-fn migration_versions_are_the_folder_timestamps() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let pool = connect(&super::database_path(&dir), &small()).expect("connect");
+fn migration_versions_are_the_folder_timestamps(backend: Backend) {
+    let db = TestDatabase::new(backend);
+    let pool = connect(&db.url, &small()).expect("connect");
     assert_eq!(
         run_migrations(&pool).expect("migrations"),
         ["202611261853000000", "202611261853010000"]
     );
 }
 
-#[test]
-fn down_migrations_revert_cleanly_and_up_again() {
-    let (_dir, pool) = migrated(&small());
+fn down_migrations_revert_cleanly_and_up_again(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
-    let reverted = conn.revert_all_migrations(MIGRATIONS).expect("revert");
-    assert_eq!(reverted.len(), 2);
-    let missing = users::table.count().get_result::<i64>(conn).unwrap_err();
-    assert!(missing.to_string().contains("no such table"), "{missing}");
-    assert_eq!(
-        conn.run_pending_migrations(MIGRATIONS)
+    let (reverted, missing, reapplied, count) = with_connection!(conn, |conn| {
+        let reverted = conn
+            .revert_all_migrations(migrations_of(conn))
+            .expect("revert")
+            .len();
+        let missing = users::table.count().get_result::<i64>(conn).unwrap_err();
+        let reapplied = conn
+            .run_pending_migrations(migrations_of(conn))
             .expect("re-apply")
-            .len(),
-        2
+            .len();
+        let count = users::table.count().get_result::<i64>(conn).expect("count");
+        (reverted, missing, reapplied, count)
+    });
+    assert_eq!(reverted, 2);
+    assert!(
+        missing.to_string().contains(missing_table(backend)),
+        "{missing}"
     );
-    assert_eq!(
-        users::table.count().get_result::<i64>(conn).expect("count"),
-        0
-    );
+    assert_eq!((reapplied, count), (2, 0));
 }
 
-#[derive(QueryableByName)]
-struct ForeignKeys {
-    #[diesel(sql_type = Integer)]
-    foreign_keys: i32,
+fn migrations_of<C: BackendConnection>(_: &C) -> diesel_migrations::EmbeddedMigrations {
+    C::MIGRATIONS
 }
 
-#[derive(QueryableByName)]
-struct BusyTimeout {
-    #[diesel(sql_type = Integer)]
-    timeout: i32,
-}
-
-#[derive(QueryableByName)]
-struct JournalMode {
-    #[diesel(sql_type = Text)]
-    journal_mode: String,
-}
-
-#[test]
-fn every_pooled_connection_has_the_pragmas() {
-    let (_dir, pool) = migrated(&small());
-    // Hold both connections at once, so both are checked, not one twice.
-    let mut held = [pool.get().expect("first"), pool.get().expect("second")];
-    for conn in &mut held {
-        let fk: ForeignKeys = sql_query("PRAGMA foreign_keys")
-            .get_result(conn)
-            .expect("fk");
-        let busy: BusyTimeout = sql_query("PRAGMA busy_timeout")
-            .get_result(conn)
-            .expect("busy");
-        let journal: JournalMode = sql_query("PRAGMA journal_mode")
-            .get_result(conn)
-            .expect("jm");
-        assert_eq!(fk.foreign_keys, 1);
-        assert_eq!(busy.timeout, 5000);
-        assert_eq!(journal.journal_mode, "wal");
-    }
-}
-
-fn insert_user(conn: &mut SqliteConnection, name: &str) -> i32 {
-    diesel::insert_into(users::table)
+fn insert_user(conn: &mut PooledConnection, name: &str) -> i32 {
+    with_connection!(conn, |conn| diesel::insert_into(users::table)
         .values(users::name.eq(name))
         .returning(users::id)
-        .get_result(conn)
-        .expect("insert user")
+        .get_result(conn))
+    .expect("insert user")
 }
 
 fn insert_credential(
-    conn: &mut SqliteConnection,
+    conn: &mut PooledConnection,
     user_id: i32,
     provider: &str,
     subject: &str,
 ) -> QueryResult<usize> {
-    diesel::insert_into(federated_credentials::table)
-        .values((
-            federated_credentials::user_id.eq(user_id),
-            federated_credentials::provider.eq(provider),
-            federated_credentials::subject.eq(subject),
-        ))
-        .execute(conn)
+    with_connection!(conn, |conn| diesel::insert_into(
+        federated_credentials::table
+    )
+    .values((
+        federated_credentials::user_id.eq(user_id),
+        federated_credentials::provider.eq(provider),
+        federated_credentials::subject.eq(subject),
+    ))
+    .execute(conn))
 }
 
-#[test]
-fn unique_index_rejects_a_second_credential_for_the_same_identity() {
-    let (_dir, pool) = migrated(&small());
+fn unique_index_rejects_a_second_credential_for_the_same_identity(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let alice = insert_user(conn, "alice");
     let mallory = insert_user(conn, "mallory");
@@ -146,9 +119,8 @@ fn unique_index_rejects_a_second_credential_for_the_same_identity() {
     assert_eq!(counts(&pool), (2, 3, 0));
 }
 
-#[test]
-fn credentials_need_a_user_and_go_with_it() {
-    let (_dir, pool) = migrated(&small());
+fn credentials_need_a_user_and_go_with_it(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
 
     let dangling = insert_credential(conn, 999, PROVIDER, "12").unwrap_err();
@@ -162,12 +134,66 @@ fn credentials_need_a_user_and_go_with_it() {
 
     let user = insert_user(conn, "ada");
     insert_credential(conn, user, PROVIDER, "12").expect("credential");
-    diesel::delete(users::table.find(user))
-        .execute(conn)
-        .expect("delete user");
-    let left: i64 = federated_credentials::table
-        .count()
-        .get_result(conn)
-        .expect("count");
+    let left: i64 = with_connection!(conn, |conn| {
+        diesel::delete(users::table.find(user))
+            .execute(conn)
+            .expect("delete user");
+        federated_credentials::table.count().get_result(conn)
+    })
+    .expect("count");
     assert_eq!(left, 0, "ON DELETE CASCADE removes the user's credentials");
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite_only {
+    use diesel::{
+        sql_query,
+        sql_types::{Integer, Text},
+        QueryableByName, RunQueryDsl,
+    };
+
+    use super::{migrated, small, with_connection};
+    use crate::store::Backend;
+
+    #[derive(QueryableByName)]
+    struct ForeignKeys {
+        #[diesel(sql_type = Integer)]
+        foreign_keys: i32,
+    }
+
+    #[derive(QueryableByName)]
+    struct BusyTimeout {
+        #[diesel(sql_type = Integer)]
+        timeout: i32,
+    }
+
+    #[derive(QueryableByName)]
+    struct JournalMode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[test]
+    fn every_pooled_sqlite_connection_has_the_pragmas() {
+        let (_db, pool) = migrated(Backend::Sqlite, &small());
+        // Hold both connections at once, so both are checked, not one twice.
+        let mut held = [pool.get().expect("first"), pool.get().expect("second")];
+        for conn in &mut held {
+            let (fk, busy, journal) = with_connection!(conn, |conn| {
+                let fk: ForeignKeys = sql_query("PRAGMA foreign_keys")
+                    .get_result(conn)
+                    .expect("fk");
+                let busy: BusyTimeout = sql_query("PRAGMA busy_timeout")
+                    .get_result(conn)
+                    .expect("busy");
+                let journal: JournalMode = sql_query("PRAGMA journal_mode")
+                    .get_result(conn)
+                    .expect("jm");
+                (fk, busy, journal)
+            });
+            assert_eq!(fk.foreign_keys, 1);
+            assert_eq!(busy.timeout, 5000);
+            assert_eq!(journal.journal_mode, "wal");
+        }
+    }
 }

@@ -2,12 +2,24 @@
 
 use std::time::{Duration, Instant};
 
-use super::{counts, migrated, profile, small};
+use super::{counts, migrated, missing_table, profile, small, unopenable, TestDatabase};
 use crate::{
     credentials::{Secret, TokenCredentials},
-    store::{connect, connect_lazy, find_user, DieselVerifier, StoreOptions},
+    store::{connect, connect_lazy, find_user, Backend, DieselVerifier, StoreOptions},
     Verdict, Verify, VerifyErrorKind,
 };
+
+on_each_backend!(
+    verifier_logs_in_as_the_found_or_created_user,
+    an_unopenable_database_is_unavailable_within_the_timeout,
+    a_missing_schema_is_an_internal_error,
+    debug_shows_the_database_and_nothing_secret,
+);
+
+/// Runs an async test body on an actix system, as the middleware would call the verifier.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    actix_rt::System::new().block_on(future)
+}
 
 fn token() -> TokenCredentials {
     TokenCredentials {
@@ -16,9 +28,12 @@ fn token() -> TokenCredentials {
     }
 }
 
-#[actix_rt::test]
-async fn verifier_logs_in_as_the_found_or_created_user() {
-    let (_dir, pool) = migrated(&small());
+fn verifier_logs_in_as_the_found_or_created_user(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    block_on(logs_in_as_the_found_or_created_user(pool));
+}
+
+async fn logs_in_as_the_found_or_created_user(pool: crate::store::Pool) {
     let verifier = DieselVerifier::new(pool.clone());
 
     let first = verifier
@@ -41,45 +56,39 @@ async fn verifier_logs_in_as_the_found_or_created_user() {
     assert_eq!(counts(&pool), (1, 1, 0));
 }
 
-#[actix_rt::test]
-async fn an_unopenable_database_is_unavailable_within_the_timeout() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let path = dir.path().join("missing").join("app.db");
+fn an_unopenable_database_is_unavailable_within_the_timeout(backend: Backend) {
+    let (_dir, url, message) = unopenable(backend);
     let options = StoreOptions {
         max_size: 2,
         connection_timeout: Duration::from_millis(200),
+        ..StoreOptions::default()
     };
-    let verifier = DieselVerifier::new(connect_lazy(path.to_str().expect("UTF-8"), &options));
+    let verifier = DieselVerifier::new(connect_lazy(&url, &options));
 
     let started = Instant::now();
-    let error = verifier
-        .verify(token(), profile("12", "jack", None))
-        .await
-        .unwrap_err();
+    let error = block_on(verifier.verify(token(), profile("12", "jack", None))).unwrap_err();
     let waited = started.elapsed();
     assert_eq!(error.kind(), VerifyErrorKind::Unavailable, "{error}");
     assert!(waited < Duration::from_secs(3), "{waited:?}");
-    assert!(error.to_string().contains("app.db"), "{error}");
+    let text = error.to_string();
+    assert!(text.contains(&url) && text.contains(message), "{text}");
 }
 
-#[actix_rt::test]
-async fn a_missing_schema_is_an_internal_error() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let path = super::database_path(&dir);
-    let verifier = DieselVerifier::new(connect(&path, &small()).expect("connect"));
-    let error = verifier
-        .verify(token(), profile("12", "jack", None))
-        .await
-        .unwrap_err();
+fn a_missing_schema_is_an_internal_error(backend: Backend) {
+    let db = TestDatabase::new(backend);
+    let verifier = DieselVerifier::new(connect(&db.url, &small()).expect("connect"));
+    let error = block_on(verifier.verify(token(), profile("12", "jack", None))).unwrap_err();
     assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
-    assert!(error.to_string().contains("no such table"), "{error}");
+    assert!(
+        error.to_string().contains(missing_table(backend)),
+        "{error}"
+    );
 }
 
-#[test]
-fn debug_shows_the_database_and_nothing_secret() {
-    let (dir, pool) = migrated(&small());
+fn debug_shows_the_database_and_nothing_secret(backend: Backend) {
+    let (db, pool) = migrated(backend, &small());
     let verifier = DieselVerifier::new(pool);
     let debug = format!("{verifier:?}");
-    assert!(debug.contains(&super::database_path(&dir)), "{debug}");
+    assert!(debug.contains(&db.url), "{debug}");
     assert!(!debug.contains("token-secret-value"), "{debug}");
 }

@@ -1,0 +1,3 @@
+DROP INDEX federated_credentials_user_id;
+DROP INDEX federated_credentials_provider_subject;
+DROP TABLE federated_credentials;

@@ -1,0 +1,227 @@
+//! Building the r2d2 pool of one backend: the probe that makes [`connect`](super::connect)
+//! fail fast, the per-connection setup, and a quiet error handler.
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        mpsc, Arc,
+    },
+    thread,
+    time::Duration,
+};
+
+use diesel::{
+    r2d2::{self, ConnectionManager, CustomizeConnection, HandleError},
+    result::ConnectionError,
+};
+
+use super::{backend::BackendConnection, error::StoreError, pool::StoreOptions};
+
+/// Checks that the database opens, then builds the pool and waits for it to fill.
+pub(super) fn eager<C: BackendConnection>(
+    database_url: &str,
+    database: &Arc<str>,
+    options: &StoreOptions,
+) -> Result<r2d2::Pool<ConnectionManager<C>>, StoreError> {
+    probe::<C>(database_url, options.connection_timeout).map_err(|source| StoreError::Connect {
+        database: database.as_ref().to_owned(),
+        source,
+    })?;
+    builder(database, options, options.min_idle)
+        .build(ConnectionManager::new(database_url))
+        .map_err(|source| StoreError::Pool {
+            database: database.as_ref().to_owned(),
+            source,
+        })
+}
+
+/// Builds the pool without opening anything; with `min_idle` unset, it opens connections
+/// only when they are asked for.
+pub(super) fn lazy<C: BackendConnection>(
+    database_url: &str,
+    database: &Arc<str>,
+    options: &StoreOptions,
+) -> r2d2::Pool<ConnectionManager<C>> {
+    builder(database, options, Some(options.min_idle.unwrap_or(0)))
+        .build_unchecked(ConnectionManager::new(database_url))
+}
+
+/// Opens and sets up one connection directly, for an immediate and precise error (the
+/// pool's own error is a timeout carrying the last error as text).
+///
+/// The connection is opened on a thread of its own, so an unresponsive server (where libpq
+/// may wait minutes for TCP) costs at most `timeout`; the thread is then left to finish.
+fn probe<C: BackendConnection>(database_url: &str, timeout: Duration) -> Result<(), r2d2::Error> {
+    let (sender, receiver) = mpsc::channel();
+    let database_url = database_url.to_owned();
+    thread::Builder::new()
+        .name("store-probe".into())
+        .spawn(move || {
+            let opened = C::establish(&database_url)
+                .map_err(r2d2::Error::ConnectionError)
+                .and_then(|mut conn| set_up(&mut conn));
+            // The receiver is gone only if the caller gave up waiting: nothing to report to.
+            let _ = sender.send(opened);
+        })
+        .map_err(|error| {
+            r2d2::Error::ConnectionError(ConnectionError::BadConnection(format!(
+                "cannot start a thread to open the database: {error}"
+            )))
+        })?;
+    receiver.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(r2d2::Error::ConnectionError(
+            ConnectionError::BadConnection(format!(
+                "the database did not answer within {timeout:?}"
+            )),
+        ))
+    })
+}
+
+fn set_up<C: BackendConnection>(conn: &mut C) -> Result<(), r2d2::Error> {
+    if !C::SETUP.is_empty() {
+        conn.batch_execute(C::SETUP)?;
+    }
+    Ok(())
+}
+
+fn builder<C: BackendConnection>(
+    database: &Arc<str>,
+    options: &StoreOptions,
+    min_idle: Option<u32>,
+) -> r2d2::Builder<ConnectionManager<C>> {
+    if options.max_size > 1 && (database.as_ref() == ":memory:" || database.contains("mode=memory"))
+    {
+        tracing::warn!(
+            %database,
+            "each pooled connection to an in-memory database has a database of its own; \
+             use a file, or max_size 1"
+        );
+    }
+    let failing = Arc::new(AtomicBool::new(false));
+    // r2d2 checks each connection before handing it out (`test_on_check_out`, on by default),
+    // which is what replaces connections a restarted server has dropped.
+    r2d2::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(min_idle)
+        .idle_timeout(options.idle_timeout)
+        .connection_timeout(options.connection_timeout)
+        .connection_customizer(Box::new(Setup {
+            database: Arc::clone(database),
+            failing: Arc::clone(&failing),
+        }))
+        .error_handler(Box::new(QuietErrorHandler {
+            database: Arc::clone(database),
+            failing,
+        }))
+}
+
+/// Runs the backend's setup SQL on every new connection, and notes when connections open
+/// again after failures.
+#[derive(Debug)]
+struct Setup {
+    database: Arc<str>,
+    failing: Arc<AtomicBool>,
+}
+
+impl<C: BackendConnection> CustomizeConnection<C, r2d2::Error> for Setup {
+    fn on_acquire(&self, conn: &mut C) -> Result<(), r2d2::Error> {
+        set_up(conn)?;
+        if self.failing.swap(false, Ordering::Relaxed) {
+            tracing::info!(database = %self.database, "database connections open again");
+        }
+        Ok(())
+    }
+}
+
+/// r2d2's default handler logs every failed attempt at ERROR, and r2d2 retries every few
+/// hundred milliseconds while the database is down. This one logs the first failure of an
+/// outage at WARN and the retries at DEBUG; a successful connection ends the outage.
+#[derive(Debug)]
+struct QuietErrorHandler {
+    database: Arc<str>,
+    failing: Arc<AtomicBool>,
+}
+
+impl HandleError<r2d2::Error> for QuietErrorHandler {
+    fn handle_error(&self, error: r2d2::Error) {
+        if self.failing.swap(true, Ordering::Relaxed) {
+            tracing::debug!(database = %self.database, %error, "database connection failed again");
+        } else {
+            tracing::warn!(
+                database = %self.database,
+                %error,
+                "cannot open a database connection; retrying in the background"
+            );
+        }
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use std::{
+        io,
+        sync::{Arc, Mutex},
+    };
+
+    use diesel::{result::ConnectionError, Connection, SqliteConnection};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().expect("log buffer").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn levels(log: &Capture) -> Vec<String> {
+        let text = String::from_utf8(log.0.lock().expect("log buffer").clone()).expect("UTF-8");
+        text.lines()
+            .map(|line| {
+                line.split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_outage_is_logged_once_at_warn_and_its_end_at_info() {
+        let log = Capture::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let failing = Arc::new(AtomicBool::new(false));
+        let handler = QuietErrorHandler {
+            database: "app.db".into(),
+            failing: Arc::clone(&failing),
+        };
+        let setup = Setup {
+            database: "app.db".into(),
+            failing,
+        };
+        let refused = || r2d2::Error::ConnectionError(ConnectionError::BadConnection("x".into()));
+
+        tracing::subscriber::with_default(subscriber, || {
+            for _ in 0..3 {
+                handler.handle_error(refused());
+            }
+            let mut conn = SqliteConnection::establish(":memory:").expect("in-memory database");
+            setup.on_acquire(&mut conn).expect("pragmas");
+            setup.on_acquire(&mut conn).expect("pragmas again");
+            handler.handle_error(refused());
+        });
+
+        assert_eq!(levels(&log), ["WARN", "DEBUG", "DEBUG", "INFO", "WARN"]);
+    }
+}
