@@ -15,7 +15,7 @@ pub enum Sessions {
     Cookie,
     /// Only a session id in the cookie; the state in Redis, shared by every instance.
     #[cfg(feature = "redis")]
-    Redis(actix_session::storage::RedisSessionStore),
+    Redis(actix_twitter_login::DeadlineStore<actix_session::storage::RedisSessionStore>),
 }
 
 impl Sessions {
@@ -25,7 +25,8 @@ impl Sessions {
             None => Ok(Sessions::Cookie),
             #[cfg(feature = "redis")]
             Some(url) => {
-                let store = actix_session::storage::RedisSessionStore::new(url)
+                let options = actix_twitter_login::RedisStoreOptions::default();
+                let store = actix_twitter_login::redis_session_store(url, &options)
                     .await
                     .map_err(|e| {
                         std::io::Error::other(format!("cannot reach Redis at REDIS_URL: {e}"))

@@ -84,8 +84,14 @@ async fn me_handler(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpRespo
 }
 
 #[cfg(feature = "redis")]
-pub async fn redis_store(url: &str) -> actix_session::storage::RedisSessionStore {
-    actix_session::storage::RedisSessionStore::new(url)
+pub async fn redis_store(
+    url: &str,
+) -> actix_twitter_login::DeadlineStore<actix_session::storage::RedisSessionStore> {
+    let options = actix_twitter_login::RedisStoreOptions {
+        timeout: std::time::Duration::from_millis(500),
+        ..Default::default()
+    };
+    actix_twitter_login::redis_session_store(url, &options)
         .await
         .unwrap_or_else(|e| {
             panic!(

@@ -1,0 +1,68 @@
+//! Sessions in Redis for several app instances (feature `redis`): actix-session's Redis store
+//! on a connection pool, with every call bounded in time.
+
+use std::time::Duration;
+
+use actix_session::storage::RedisSessionStore;
+use deadpool_redis::{Config, Runtime};
+
+use crate::deadline_store::DeadlineStore;
+
+/// Settings for [`redis_session_store`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisStoreOptions {
+    /// Pooled connections, per process. Default: 16.
+    pub max_size: usize,
+    /// The most a session load or save may take, connecting included; past it the request
+    /// fails with a 500 instead of waiting. Default: 2 seconds.
+    pub timeout: Duration,
+}
+
+impl Default for RedisStoreOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// actix-session's [`RedisSessionStore`] on a deadpool-redis pool, wrapped in a
+/// [`DeadlineStore`]: a request fails cleanly while Redis is away, and the next one after it is
+/// back works again, without a restart (broken connections are dropped from the pool and new
+/// ones made on demand).
+///
+/// Checks once that Redis answers, so a wrong URL fails at startup.
+///
+/// # Errors
+/// An invalid URL, or no answer from Redis within the timeout.
+///
+/// ```no_run
+/// use actix_session::SessionMiddleware;
+/// use actix_twitter_login::{redis_session_store, RedisStoreOptions};
+/// use actix_web::cookie::Key;
+///
+/// # async fn run() -> anyhow::Result<()> {
+/// let store = redis_session_store("redis://127.0.0.1:6379", &RedisStoreOptions::default()).await?;
+/// let middleware = SessionMiddleware::new(store.clone(), Key::generate());
+/// # drop(middleware);
+/// # Ok(()) }
+/// ```
+pub async fn redis_session_store(
+    url: &str,
+    options: &RedisStoreOptions,
+) -> anyhow::Result<DeadlineStore<RedisSessionStore>> {
+    let timeout = Some(options.timeout);
+    let pool = Config::from_url(url)
+        .builder()?
+        .max_size(options.max_size)
+        .wait_timeout(timeout)
+        .create_timeout(timeout)
+        .recycle_timeout(timeout)
+        .runtime(Runtime::Tokio1)
+        .build()?;
+    // Fail at startup, not at the first request, when Redis cannot be reached.
+    drop(pool.get().await?);
+    let store = RedisSessionStore::new_pooled(pool).await?;
+    Ok(DeadlineStore::new(store, options.timeout))
+}
