@@ -1,0 +1,2 @@
+//! The login benchmark (placeholder).
+fn main() {}
