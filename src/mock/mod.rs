@@ -141,6 +141,14 @@ pub enum Fault {
     CallbackNotConfirmed,
     /// Wait this long, then answer normally.
     Delay(Duration),
+    /// The inner fault on about `percent` % of the calls, chosen at random; the normal answer
+    /// on the others.
+    Sometimes {
+        /// How often, from 0 to 100.
+        percent: u8,
+        /// What those calls get.
+        fault: Box<Fault>,
+    },
     /// Any status, content type and body.
     Body {
         /// HTTP status.

@@ -143,7 +143,7 @@ fn with_exhausted_rate_limit(mut builder: HttpResponseBuilder) -> HttpResponseBu
 pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpResponse> {
     let v2 = endpoint == MockEndpoint::UsersMe;
     Some(match fault {
-        Fault::Delay(_) | Fault::CallbackNotConfirmed => return None,
+        Fault::Delay(_) | Fault::CallbackNotConfirmed | Fault::Sometimes { .. } => return None,
         Fault::Status(code) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let text = format!(

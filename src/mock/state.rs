@@ -244,6 +244,12 @@ impl Shared {
     pub fn begin(&self, endpoint: MockEndpoint) -> Option<Fault> {
         let mut state = self.lock();
         *state.requests.entry(endpoint).or_default() += 1;
-        state.faults.get(&endpoint).cloned()
+        match state.faults.get(&endpoint)? {
+            Fault::Sometimes { percent, fault } => {
+                let roll: u8 = rand::Rng::gen_range(&mut rand::thread_rng(), 0..100);
+                (roll < *percent).then(|| (**fault).clone())
+            }
+            fault => Some(fault.clone()),
+        }
     }
 }
