@@ -52,6 +52,7 @@ pub struct TwitterLoginBuilder {
     pub(crate) pending_login_ttl: Duration,
     pub(crate) verifier: Box<dyn Verify>,
     pub(crate) templates: Templates,
+    pub(crate) verify_timeout: Duration,
 }
 
 impl std::fmt::Debug for TwitterLoginBuilder {
@@ -99,6 +100,7 @@ impl TwitterLoginBuilder {
             pending_login_ttl: Duration::from_secs(15 * 60),
             verifier: Box::new(ProfileIdVerifier),
             templates: Templates::default(),
+            verify_timeout: Duration::from_secs(10),
         }
     }
 
@@ -406,6 +408,21 @@ impl TwitterLoginBuilder {
     /// ```
     pub fn verifier(mut self, verifier: impl Verify) -> Self {
         self.verifier = Box::new(verifier);
+        self
+    }
+
+    /// The deadline for the verify step (a database that stopped answering, say); past it the
+    /// login fails as "temporarily unavailable" (503). Default: 10 seconds.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// # use std::time::Duration;
+    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .verify_timeout(Duration::from_secs(3));
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn verify_timeout(mut self, timeout: Duration) -> Self {
+        self.verify_timeout = timeout;
         self
     }
 

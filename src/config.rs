@@ -7,8 +7,7 @@ use url::Url;
 use std::sync::Arc;
 
 use crate::{
-    credentials::ClientCredentials, oauth::ProfileSource, replay::SpentTokens,
-    templates::Templates, verify::Verify,
+    credentials::ClientCredentials, oauth::ProfileSource, templates::Templates, verify::Verify,
 };
 
 /// The API base URL the four provider URLs derive from by default.
@@ -90,6 +89,6 @@ pub(crate) struct Config {
     pub max_pending_logins: usize,
     pub pending_login_ttl: Duration,
     pub verifier: Box<dyn Verify>,
+    pub verify_timeout: Duration,
     pub templates: Arc<Templates>,
-    pub spent: SpentTokens,
 }

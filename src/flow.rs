@@ -16,7 +16,7 @@ use crate::{
     error::LoginFailure,
     oauth::{client, Profile},
     session::{self, Taken},
-    verify::Verdict,
+    verify::{Verdict, VerifyError},
 };
 
 /// Leg 1: obtain temporary credentials, remember them, send the user to Twitter.
@@ -118,7 +118,18 @@ async fn finish(
         }
         Err(error) => return Err(error.into()),
     };
-    match config.verifier.verify(access.credentials, profile).await? {
+    let verify = config.verifier.verify(access.credentials, profile);
+    let verdict = match actix_web::rt::time::timeout(config.verify_timeout, verify).await {
+        Ok(verdict) => verdict?,
+        Err(_) => {
+            return Err(VerifyError::unavailable(format!(
+                "the verify step did not finish within {:?}",
+                config.verify_timeout
+            ))
+            .into())
+        }
+    };
+    match verdict {
         Verdict::User(id) => Ok(id),
         Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
     }
@@ -137,9 +148,7 @@ fn take(session: &Session, config: &Config, token: &str) -> Result<Taken, LoginF
 /// Marks the temporary credentials' token as spent; `false` when it already was.
 fn spend(config: &Config, token: &str) -> bool {
     let now = session::now();
-    config
-        .spent
-        .spend(token, now, now + config.pending_login_ttl.as_secs())
+    crate::replay::spent_tokens().spend(token, now, now + config.pending_login_ttl.as_secs())
 }
 
 /// Logs the user in with actix-identity, which renews the session id (fixation protection).

@@ -7,42 +7,56 @@
 //! store (Redis) the session already guarantees this across instances.
 
 use std::{
-    collections::{HashSet, VecDeque},
-    sync::Mutex,
+    collections::{hash_map::RandomState, HashSet, VecDeque},
+    hash::BuildHasher,
+    sync::{Mutex, OnceLock},
 };
 
-/// At most this many spent tokens are remembered; past it the oldest is forgotten first.
-const MAX_SPENT: usize = 16_384;
+/// At most this many spent tokens are remembered (16 bytes each, about 1 MiB with the set);
+/// past it the oldest is forgotten first. That happens before its expiry only above about 70
+/// logins a second sustained over the 15-minute default lifetime.
+const MAX_SPENT: usize = 65_536;
+
+/// The one list of the process, shared by every worker and every middleware built in it.
+pub(crate) fn spent_tokens() -> &'static SpentTokens {
+    static SPENT: OnceLock<SpentTokens> = OnceLock::new();
+    SPENT.get_or_init(SpentTokens::default)
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct SpentTokens {
     inner: Mutex<Inner>,
+    /// Tokens are kept as keyed 64-bit hashes: small, and useless to anyone reading memory.
+    hasher: RandomState,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// `(expires, token)`, oldest first.
-    order: VecDeque<(u64, String)>,
-    set: HashSet<String>,
+    /// `(expires, hash)`, oldest first.
+    order: VecDeque<(u64, u64)>,
+    set: HashSet<u64>,
 }
 
 impl SpentTokens {
     /// Records `token` as spent until `expires` (seconds since the epoch); `false` when it
     /// was already spent.
     pub(crate) fn spend(&self, token: &str, now: u64, expires: u64) -> bool {
+        let hash = self.hasher.hash_one(token);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        while let Some((expiry, _)) = inner.order.front() {
-            if *expiry > now && inner.order.len() < MAX_SPENT {
+        while let Some(&(expiry, old)) = inner.order.front() {
+            if expiry > now && inner.order.len() < MAX_SPENT {
                 break;
             }
-            if let Some((_, old)) = inner.order.pop_front() {
-                inner.set.remove(&old);
+            if expiry > now {
+                tracing::debug!("forgetting a spent token before its expiry: raise MAX_SPENT");
             }
+            inner.order.pop_front();
+            inner.set.remove(&old);
         }
-        if !inner.set.insert(token.to_owned()) {
+        if !inner.set.insert(hash) {
             return false;
         }
-        inner.order.push_back((expires, token.to_owned()));
+        inner.order.push_back((expires, hash));
         true
     }
 }

@@ -7,7 +7,6 @@ use crate::{
     config::{Config, Endpoints},
     credentials::ClientCredentials,
     error::ConfigError,
-    replay::SpentTokens,
 };
 
 /// The largest provider reply read, in bytes; a larger one is a failure.
@@ -49,6 +48,11 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
     if b.max_pending_logins == 0 {
         return Err(ConfigError::Zero {
             option: "max_pending_logins",
+        });
+    }
+    if b.verify_timeout.is_zero() {
+        return Err(ConfigError::Zero {
+            option: "verify_timeout",
         });
     }
     if b.pending_login_ttl.is_zero() {
@@ -134,8 +138,8 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
         max_pending_logins: b.max_pending_logins,
         pending_login_ttl: b.pending_login_ttl,
         verifier: b.verifier,
+        verify_timeout: b.verify_timeout,
         templates: std::sync::Arc::new(b.templates),
-        spent: SpentTokens::default(),
     })
 }
 

@@ -101,3 +101,30 @@ async fn a_database_that_is_down_fails_the_login_cleanly() {
     assert_eq!(app.login(&browser, "alice").await.status, 503);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_verifier_that_never_answers_is_cut_off() {
+    let app = TestApp::setup()
+        .own_verifier()
+        .configure(|b| {
+            b.verify_timeout(Duration::from_millis(300))
+                .verifier(|_creds, _profile| std::future::pending::<Result<Verdict, VerifyError>>())
+        })
+        .start()
+        .await;
+    let browser = Browser::new();
+    let started = Instant::now();
+    let done = app.login(&browser, "alice").await;
+    assert_eq!(done.status, 503, "{}", done.body);
+    assert!(
+        done.body.contains("temporarily unavailable"),
+        "{}",
+        done.body
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    app.stop().await;
+}

@@ -109,7 +109,8 @@ impl BackendConnection for diesel::SqliteConnection {
 
 #[cfg(feature = "postgres")]
 impl BackendConnection for diesel::PgConnection {
-    const SETUP: &'static str = "";
+    /// No login statement may hang on a server that stopped answering.
+    const SETUP: &'static str = "SET statement_timeout = 5000";
 
     const MIGRATIONS: EmbeddedMigrations = super::migrate::POSTGRES;
 

@@ -270,7 +270,11 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
         #[cfg(feature = "sqlite")]
         Backend::Sqlite => Inner::Sqlite(setup::eager(database_url, &database, options)?),
         #[cfg(feature = "postgres")]
-        Backend::Postgres => Inner::Postgres(setup::eager(database_url, &database, options)?),
+        Backend::Postgres => Inner::Postgres(setup::eager(
+            &setup::postgres_defaults(database_url, options),
+            &database,
+            options,
+        )?),
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
             return Err(StoreError::BackendDisabled {
@@ -308,7 +312,11 @@ pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
         #[cfg(feature = "sqlite")]
         Backend::Sqlite => Inner::Sqlite(setup::lazy(database_url, &database, options)),
         #[cfg(feature = "postgres")]
-        Backend::Postgres => Inner::Postgres(setup::lazy(database_url, &database, options)),
+        Backend::Postgres => Inner::Postgres(setup::lazy(
+            &setup::postgres_defaults(database_url, options),
+            &database,
+            options,
+        )),
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
             tracing::error!(

@@ -18,6 +18,42 @@ use diesel::{
 use super::{backend::BackendConnection, error::StoreError, pool::StoreOptions};
 
 /// Checks that the database opens, then builds the pool and waits for it to fill.
+/// The libpq parameters that keep a silent server from hanging a login: a connect timeout,
+/// TCP keepalives and a TCP user timeout, each added unless the URL already sets it.
+#[cfg(feature = "postgres")]
+pub(super) fn postgres_defaults(database_url: &str, options: &StoreOptions) -> String {
+    let seconds = options.connection_timeout.as_secs().max(1);
+    let millis = options.connection_timeout.as_millis().max(1000);
+    let defaults = [
+        ("connect_timeout", seconds.to_string()),
+        ("keepalives", "1".to_owned()),
+        ("keepalives_idle", "5".to_owned()),
+        ("keepalives_interval", "2".to_owned()),
+        ("keepalives_count", "3".to_owned()),
+        ("tcp_user_timeout", millis.to_string()),
+    ];
+    let (head, fragment) = match database_url.split_once('#') {
+        Some((head, fragment)) => (head, Some(fragment)),
+        None => (database_url, None),
+    };
+    let query = head.split_once('?').map_or("", |(_, q)| q);
+    let mut url = head.to_owned();
+    for (name, value) in defaults {
+        let present = query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some(name));
+        if !present {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("{name}={value}"));
+        }
+    }
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
+}
+
 pub(super) fn eager<C: BackendConnection>(
     database_url: &str,
     database: &Arc<str>,
@@ -223,5 +259,35 @@ mod tests {
         });
 
         assert_eq!(levels(&log), ["WARN", "DEBUG", "DEBUG", "INFO", "WARN"]);
+    }
+}
+
+#[cfg(all(test, feature = "postgres"))]
+mod postgres_default_tests {
+    use std::time::Duration;
+
+    use super::{postgres_defaults, StoreOptions};
+
+    #[test]
+    fn silent_servers_are_bounded_unless_the_url_says_otherwise() {
+        let options = StoreOptions {
+            connection_timeout: Duration::from_millis(2500),
+            ..StoreOptions::default()
+        };
+        let url = postgres_defaults("postgres://u@db/app", &options);
+        assert_eq!(
+            url,
+            "postgres://u@db/app?connect_timeout=2&keepalives=1&keepalives_idle=5\
+             &keepalives_interval=2&keepalives_count=3&tcp_user_timeout=2500"
+        );
+        let url = postgres_defaults(
+            "postgres://u@db/app?sslmode=require&connect_timeout=9",
+            &options,
+        );
+        assert!(
+            url.starts_with("postgres://u@db/app?sslmode=require&connect_timeout=9&keepalives=1"),
+            "{url}"
+        );
+        assert_eq!(url.matches("connect_timeout").count(), 1, "{url}");
     }
 }

@@ -144,10 +144,10 @@ impl Setup {
     }
 }
 
-/// Short pool timeouts, so that an outage fails a login in well under a second.
+/// Short pool timeouts, so that an outage fails a login within seconds, not r2d2's 30.
 pub fn store_options() -> StoreOptions {
     StoreOptions {
-        connection_timeout: std::time::Duration::from_millis(500),
+        connection_timeout: std::time::Duration::from_secs(2),
         ..StoreOptions::default()
     }
 }
@@ -301,11 +301,14 @@ pub async fn approve(browser: &Browser, app: &str, provider: &str, screen_name: 
     approve.location.expect("a redirect to the callback")
 }
 
-/// `GET /me` on the app at `app`: `Some((id, name))` when signed in.
+/// `GET /me` on the app at `app`: `Some((id, name))` when signed in, `None` when signed out
+/// (401); anything else fails the test.
 pub async fn me(browser: &Browser, app: &str) -> Option<(String, String)> {
     let page = browser.get(&format!("{app}/me")).await;
-    if page.status != 200 {
-        return None;
+    match page.status.as_u16() {
+        200 => {}
+        401 => return None,
+        other => panic!("GET /me answered {other}: {}", page.body),
     }
     let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     Some((
