@@ -9,6 +9,9 @@ pub mod credentials;
 mod deadline_store;
 mod error;
 mod flow;
+#[cfg(feature = "__fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod middleware;
 #[cfg(feature = "mock-provider")]
 pub mod mock;

@@ -79,7 +79,7 @@ pub(crate) fn remember(
     remember_at(session, key, credentials, max, ttl, now())
 }
 
-fn remember_at(
+pub(crate) fn remember_at(
     session: &Session,
     key: &str,
     credentials: &TemporaryCredentials,
@@ -108,7 +108,7 @@ pub(crate) fn take(
     take_at(session, key, token, ttl, now())
 }
 
-fn take_at(
+pub(crate) fn take_at(
     session: &Session,
     key: &str,
     token: &str,
