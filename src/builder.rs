@@ -381,7 +381,8 @@ impl TwitterLoginBuilder {
         self
     }
 
-    /// How long a pending login stays valid. Default: 15 minutes.
+    /// How long a pending login stays valid, in whole seconds (at least one). Default: 15
+    /// minutes.
     ///
     /// ```
     /// # use actix_twitter_login::TwitterLogin;

@@ -49,8 +49,9 @@ pub enum ConfigError {
         /// The shared path.
         path: String,
     },
-    /// A duration or limit is zero.
-    #[error("`{option}` must be greater than zero")]
+    /// A duration or limit is zero (for `pending_login_ttl`: under one second, as pending
+    /// logins are timed in whole seconds).
+    #[error("`{option}` must be greater than zero (pending_login_ttl: at least one second)")]
     Zero {
         /// The option's name.
         option: &'static str,

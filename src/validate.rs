@@ -55,7 +55,8 @@ pub(crate) fn build(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
             option: "verify_timeout",
         });
     }
-    if b.pending_login_ttl.is_zero() {
+    // Pending logins are timed in whole seconds.
+    if b.pending_login_ttl.as_secs() == 0 {
         return Err(ConfigError::Zero {
             option: "pending_login_ttl",
         });

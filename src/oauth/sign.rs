@@ -26,7 +26,9 @@ pub(crate) struct Signing<'a> {
 
 /// The `Authorization` header value for `method uri` with the given query/form parameters
 /// (raw, unencoded `(name, value)` pairs; they are signed, not placed in the header).
-/// `uri` must carry no query string.
+/// `uri` must carry no query string, and each name may appear once: oauth1-request orders the
+/// values of a repeated name by their raw text, where RFC 5849 orders them encoded. The
+/// crate's own calls never repeat a name.
 ///
 /// Should it carry one anyway, its parameters are signed too (decoded as form data) rather
 /// than breaking the signature, so `with_query` on that same `uri` still matches.
@@ -118,9 +120,11 @@ fn encode(text: &str) -> Cow<'_, str> {
 /// base string untouched, where they belong encoded twice (once in the parameter string, once
 /// more as part of the base string). Encoding keeps the order, so sorting still works.
 fn signed_name(name: &str) -> Cow<'_, str> {
-    match encode(name) {
-        Cow::Borrowed(unreserved) => Cow::Borrowed(unreserved),
-        Cow::Owned(once) => Cow::Owned(encode(&once).into_owned()),
+    let once = encode(name);
+    if once == name {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(encode(&once).into_owned())
     }
 }
 
