@@ -1,2 +1,0 @@
-//! The login benchmark (placeholder).
-fn main() {}

@@ -1,0 +1,113 @@
+//! `--role app`: the app under test, as an application would set it up: the crate's routes, a
+//! home page and an ordinary `/ping` route, wrapped in the login, identity and session
+//! middleware, with users in a SQLite file and sessions in the encrypted cookie.
+//!
+//! With `--without-login` it is the same app without the `TwitterLogin` middleware, for the
+//! pass-through comparison.
+//!
+//! Protocol on stdio: prints `port N` once listening; with the middleware, reads the provider's
+//! base URL as the first stdin line; prints `ready` once serving.
+
+use std::{
+    io::Write as _,
+    net::{Ipv4Addr, TcpListener},
+};
+
+use actix_identity::{Identity, IdentityMiddleware};
+use actix_session::{storage::CookieSessionStore, SessionMiddleware};
+use actix_twitter_login::{
+    store::{self, DieselVerifier, StoreOptions},
+    TwitterLogin,
+};
+use actix_web::{cookie::Key, web, App, HttpResponse, HttpServer};
+
+use super::{arg_value, stdin_lines, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET};
+
+/// Worker threads of the app's server (the machine has two cores).
+const WORKERS: usize = 2;
+
+/// The routes both apps have, around which the middleware stacks differ.
+macro_rules! routes {
+    () => {
+        App::new()
+            .configure(actix_twitter_login::routes)
+            .route("/", web::get().to(home))
+            .route("/ping", web::get().to(ping))
+    };
+}
+
+pub fn run(args: &[String]) {
+    let database = arg_value(args, "--db").expect("--db <sqlite file>");
+    let with_login = !args.iter().any(|a| a == "--without-login");
+
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the app");
+    let port = listener.local_addr().expect("a local address").port();
+    say(&format!("port {port}"));
+    let commands = stdin_lines();
+
+    let pool = store::connect(database, &StoreOptions::default()).expect("open the database");
+    store::run_migrations(&pool).expect("migrate");
+    let key = Key::from(&[7u8; 64]);
+    let session = move || {
+        SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_secure(false)
+            .build()
+    };
+
+    actix_web::rt::System::new().block_on(async move {
+        let server = if with_login {
+            let provider = commands.recv().expect("the provider's base URL on stdin");
+            let callback_url = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
+            let twitter = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, callback_url)
+                .api_base_url(provider)
+                .verifier(DieselVerifier::new(pool))
+                .build()
+                .expect("a valid configuration");
+            HttpServer::new(move || {
+                routes!()
+                    .wrap(twitter.clone())
+                    .wrap(IdentityMiddleware::default())
+                    .wrap(session())
+            })
+            .workers(WORKERS)
+            .listen(listener)
+            .expect("listen")
+            .run()
+        } else {
+            // The pool stays open, idle, as in the app with the middleware.
+            let _pool = pool;
+            HttpServer::new(move || {
+                routes!()
+                    .wrap(IdentityMiddleware::default())
+                    .wrap(session())
+            })
+            .workers(WORKERS)
+            .listen(listener)
+            .expect("listen")
+            .run()
+        };
+        say("ready");
+        server.await.expect("the app server runs");
+    });
+}
+
+/// One line to the orchestrator.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .expect("stdout");
+}
+
+/// `/`: who is signed in, as the orchestrator checks after each login.
+async fn home(identity: Option<Identity>) -> HttpResponse {
+    match identity.and_then(|i| i.id().ok()) {
+        Some(id) => HttpResponse::Ok().body(format!("signed in as {id}")),
+        None => HttpResponse::Ok().body("anonymous"),
+    }
+}
+
+/// An ordinary route the middleware does not own.
+async fn ping() -> &'static str {
+    "pong"
+}
