@@ -26,14 +26,18 @@ pub struct Processes {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ticks {
     pub app: u64,
+    /// The app's ticks in the kernel (part of `app`).
+    pub app_system: u64,
     pub provider: u64,
     pub orchestrator: u64,
 }
 
 impl Processes {
     fn ticks(&self) -> Ticks {
+        let (user, system) = self.app.cpu_split();
         Ticks {
-            app: self.app.cpu_ticks(),
+            app: user + system,
+            app_system: system,
             provider: self.provider.cpu_ticks(),
             orchestrator: self.orchestrator.cpu_ticks(),
         }
@@ -74,6 +78,7 @@ impl Batch {
         self.broken_examples.extend(other.broken_examples);
         self.broken_examples.truncate(MAX_EXAMPLES);
         self.ticks.app += other.ticks.app;
+        self.ticks.app_system += other.ticks.app_system;
         self.ticks.provider += other.ticks.provider;
         self.ticks.orchestrator += other.ticks.orchestrator;
     }
@@ -150,6 +155,7 @@ impl Driver {
         batch.elapsed = elapsed;
         batch.ticks = Ticks {
             app: after.app - before.app,
+            app_system: after.app_system - before.app_system,
             provider: after.provider - before.provider,
             orchestrator: after.orchestrator - before.orchestrator,
         };

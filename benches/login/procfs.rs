@@ -26,13 +26,19 @@ impl Process {
 
     /// `utime + stime` in clock ticks (`/proc/<pid>/stat` fields 14 and 15).
     pub fn cpu_ticks(self) -> u64 {
+        let (user, system) = self.cpu_split();
+        user + system
+    }
+
+    /// `(utime, stime)`: clock ticks in user space and in the kernel.
+    pub fn cpu_split(self) -> (u64, u64) {
         let stat = fs::read_to_string(format!("/proc/{}/stat", self.pid)).expect("read stat");
         // The command name (field 2) may hold spaces: count fields after its closing paren.
         let after = &stat[stat.rfind(')').expect("a command name") + 1..];
         let fields: Vec<&str> = after.split_whitespace().collect();
         // `after` starts at field 3, so field n is at index n - 3.
         let field = |n: usize| fields[n - 3].parse::<u64>().expect("a tick count");
-        field(14) + field(15)
+        (field(14), field(15))
     }
 
     pub fn memory(self) -> Memory {
