@@ -16,9 +16,19 @@ pub struct Child {
 }
 
 impl Child {
-    pub fn spawn(name: &'static str, args: &[&str]) -> Self {
+    /// Starts this binary with `args`, under `wrapper` (a command and its arguments, e.g. a
+    /// profiler) when given.
+    pub fn spawn(name: &'static str, args: &[&str], wrapper: Option<&str>) -> Self {
         let exe = std::env::current_exe().expect("this binary's path");
-        let mut child = Command::new(exe)
+        let mut command = match wrapper.map(str::split_whitespace) {
+            Some(mut words) => {
+                let mut command = Command::new(words.next().expect("a wrapper command"));
+                command.args(words).arg(exe);
+                command
+            }
+            None => Command::new(exe),
+        };
+        let mut child = command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

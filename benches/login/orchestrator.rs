@@ -34,6 +34,11 @@ pub struct Settings {
     pub fault_logins: usize,
     /// `BENCH_FAULT_RATE` (0.2): the fraction of provider calls that fail in that phase.
     pub fault_rate: f64,
+    /// `BENCH_APP_WRAPPER` (none): a command the app with the middleware runs under, to
+    /// profile it, e.g. `valgrind --tool=callgrind`. A wrapper that keeps the app's pid
+    /// (valgrind does) has its own cost in the CPU and memory figures; one that forks (perf)
+    /// has the figures describe itself. Profile with it; measure without it.
+    pub app_wrapper: Option<String>,
 }
 
 impl Settings {
@@ -56,6 +61,7 @@ impl Settings {
             ping_secs: var("BENCH_PING_SECS", 2),
             fault_logins: var("BENCH_FAULT_LOGINS", (logins / 10).max(200)),
             fault_rate: var("BENCH_FAULT_RATE", 0.2),
+            app_wrapper: std::env::var("BENCH_APP_WRAPPER").ok(),
         }
     }
 }
@@ -128,12 +134,17 @@ impl Run {
             half + settings.fault_logins
         );
         let database = path(&dir.join("users.db"));
-        let mut app = Child::spawn("app", &["--role", "app", "--db", &database]);
+        let mut app = Child::spawn(
+            "app",
+            &["--role", "app", "--db", &database],
+            settings.app_wrapper.as_deref(),
+        );
         let app_port = app.port();
         let plain_database = path(&dir.join("plain.db"));
         let mut plain = Child::spawn(
             "app without the middleware",
             &["--role", "app", "--without-login", "--db", &plain_database],
+            None,
         );
         let plain_port = plain.port();
         let callback = format!("http://127.0.0.1:{app_port}{CALLBACK_PATH}");
@@ -151,6 +162,7 @@ impl Run {
                 "--window",
                 &window,
             ],
+            None,
         );
         let provider_url = format!("http://127.0.0.1:{}", provider.port());
         app.send(&provider_url);
