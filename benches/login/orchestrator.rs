@@ -26,9 +26,10 @@ pub struct Settings {
     pub warmup: usize,
     /// `BENCH_PING_CONNECTIONS` (16): connections of the `/ping` load.
     pub ping_connections: usize,
-    /// `BENCH_PING_ROUNDS` (10): A/B rounds of the `/ping` comparison.
+    /// `BENCH_PING_ROUNDS` (20): A/B rounds of the `/ping` comparison.
     pub ping_rounds: usize,
-    /// `BENCH_PING_SECS` (2): seconds of each side of a round.
+    /// `BENCH_PING_SECS` (1): seconds of each side of a round. Short rounds, many of them:
+    /// other load on the machine changes between rounds, and the medians see through it.
     pub ping_secs: u64,
     /// `BENCH_FAULT_LOGINS` (a tenth of the logins, at least 200): logins with provider faults.
     pub fault_logins: usize,
@@ -57,8 +58,8 @@ impl Settings {
             concurrency: var("BENCH_CONCURRENCY", 8),
             warmup: var("BENCH_WARMUP", (logins / 10).min(500)),
             ping_connections: var("BENCH_PING_CONNECTIONS", 16),
-            ping_rounds: var("BENCH_PING_ROUNDS", 10),
-            ping_secs: var("BENCH_PING_SECS", 2),
+            ping_rounds: var("BENCH_PING_ROUNDS", 20),
+            ping_secs: var("BENCH_PING_SECS", 1),
             fault_logins: var("BENCH_FAULT_LOGINS", (logins / 10).max(200)),
             fault_rate: var("BENCH_FAULT_RATE", 0.2),
             app_wrapper: std::env::var("BENCH_APP_WRAPPER").ok(),
