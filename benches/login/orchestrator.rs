@@ -131,7 +131,8 @@ impl Run {
         let half = settings.logins / 2;
         println!(
             "  setup    app and app without the middleware: separate processes, 2 workers each, \
-             SQLite file, cookie sessions; provider: separate process, {} accounts",
+             SQLite file (default StoreOptions), cookie sessions; provider: separate process, \
+             {} accounts, timestamp window {PROVIDER_WINDOW_SECS} s",
             half + settings.fault_logins
         );
         let database = path(&dir.join("users.db"));
