@@ -33,8 +33,8 @@ pub struct Settings {
     pub ping_secs: u64,
     /// `BENCH_FAULT_LOGINS` (a tenth of the logins, at least 200): logins with provider faults.
     pub fault_logins: usize,
-    /// `BENCH_FAULT_RATE` (0.2): the fraction of provider calls that fail in that phase.
-    pub fault_rate: f64,
+    /// `BENCH_FAULT_PERCENT` (20): the share of provider calls that fail in that phase.
+    pub fault_percent: u8,
     /// `BENCH_APP_WRAPPER` (none): a command the app with the middleware runs under, to
     /// profile it, e.g. `valgrind --tool=callgrind`. A wrapper that keeps the app's pid
     /// (valgrind does) has its own cost in the CPU and memory figures; one that forks (perf)
@@ -61,7 +61,7 @@ impl Settings {
             ping_rounds: var("BENCH_PING_ROUNDS", 20),
             ping_secs: var("BENCH_PING_SECS", 1),
             fault_logins: var("BENCH_FAULT_LOGINS", (logins / 10).max(200)),
-            fault_rate: var("BENCH_FAULT_RATE", 0.2),
+            fault_percent: var("BENCH_FAULT_PERCENT", 20),
             app_wrapper: std::env::var("BENCH_APP_WRAPPER").ok(),
         }
     }
@@ -378,13 +378,13 @@ fn faults(settings: &Settings, run: &mut Run, driver: &mut Driver, system: &Syst
     let first_account = settings.logins / 2;
     let provider = &mut run.provider;
     println!();
+    let percent = settings.fault_percent;
     println!(
         "provider faults: {} first logins of new accounts while each signed provider endpoint \
-         fails {:.0}% of its calls with a 503, at random (in 2 ms slices)",
+         answers 503 to {percent}% of its calls, chosen at random (Fault::Sometimes)",
         settings.fault_logins,
-        settings.fault_rate * 100.0
     );
-    provider.send(&format!("faults {}", settings.fault_rate));
+    provider.send(&format!("faults {percent}"));
     let on = provider.line();
     assert_eq!(on, "faults on", "the provider said {on:?}");
     let start = settings.logins;
@@ -392,20 +392,26 @@ fn faults(settings: &Settings, run: &mut Run, driver: &mut Driver, system: &Syst
         i - start + first_account
     }));
     provider.send("faults 0");
-    let faulted = provider.line();
-    let faulted = faulted.strip_prefix("faulted ").unwrap_or(&faulted);
+    let calls = provider.line();
+    let calls = calls.strip_prefix("calls ").unwrap_or(&calls);
     let pages: Vec<String> = batch
         .failure_pages
         .iter()
         .map(|(status, n)| format!("{n} × {status}"))
         .collect();
-    println!("  provider calls failed / made: {faulted}");
+    // A login fails when request_token or access_token fails; a failed /2/users/me falls
+    // back to the access-token identity (the default `on_profile_error`).
+    let survive = 1.0 - f64::from(percent) / 100.0;
+    println!("  provider calls made meanwhile: {calls}");
     println!(
-        "  {} signed in, {} failure pages with a message ({}), {} other",
+        "  {} signed in, {} failure pages with a message ({}), {} other; {:.1}% failed, \
+         about {:.1}% expected",
         batch.signed_in,
         batch.failure_page_count(),
         pages.join(", "),
-        batch.broken
+        batch.broken,
+        100.0 * batch.failure_page_count() as f64 / batch.attempts.max(1) as f64,
+        100.0 * (1.0 - survive * survive)
     );
     for example in &batch.broken_examples {
         println!("    e.g. {example}");
