@@ -81,6 +81,9 @@ pub(super) trait BackendConnection:
     /// The migrations written for this backend, compiled in.
     const MIGRATIONS: EmbeddedMigrations;
 
+    /// The pool size when [`StoreOptions::max_size`](super::StoreOptions::max_size) is `None`.
+    const DEFAULT_POOL_SIZE: u32;
+
     /// Runs `f` in the transaction a login's find-or-create needs.
     fn write_transaction<T, F>(&mut self, f: F) -> QueryResult<T>
     where
@@ -96,6 +99,8 @@ impl BackendConnection for diesel::SqliteConnection {
                                  PRAGMA journal_mode = WAL;";
 
     const MIGRATIONS: EmbeddedMigrations = super::migrate::SQLITE;
+
+    const DEFAULT_POOL_SIZE: u32 = 1;
 
     /// `BEGIN IMMEDIATE`: the write lock is taken up front, so concurrent logins queue on the
     /// busy timeout instead of failing when a read lock cannot be upgraded.
@@ -113,6 +118,8 @@ impl BackendConnection for diesel::PgConnection {
     const SETUP: &'static str = "SET statement_timeout = 5000";
 
     const MIGRATIONS: EmbeddedMigrations = super::migrate::POSTGRES;
+
+    const DEFAULT_POOL_SIZE: u32 = 8;
 
     /// `READ COMMITTED`, even where the server's default is stricter: each statement sees
     /// what other transactions committed before it, so the re-read after losing a first-login

@@ -58,7 +58,8 @@ where
 }
 
 // The user's columns are selected as a tuple rather than with `User::as_select()`, whose type
-// depends on the backend.
+// depends on the backend. No `LIMIT`: the unique index (and the primary key) allow one row at
+// most, and SQLite re-prepares a cached statement with a bound `LIMIT ?` on every run.
 
 #[dsl::auto_type]
 fn by_subject(subject: String) -> _ {
@@ -69,13 +70,12 @@ fn by_subject(subject: String) -> _ {
         .filter(federated_credentials::provider.eq(provider))
         .filter(federated_credentials::subject.eq(subject))
         .select(columns)
-        .limit(1_i64)
 }
 
 #[dsl::auto_type]
 fn by_id(id: i32) -> _ {
     let columns: (users::id, users::name) = (users::id, users::name);
-    users::table.find(id).select(columns).limit(1_i64)
+    users::table.find(id).select(columns)
 }
 
 #[dsl::auto_type]

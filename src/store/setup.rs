@@ -125,8 +125,8 @@ fn builder<C: BackendConnection>(
     options: &StoreOptions,
     min_idle: Option<u32>,
 ) -> r2d2::Builder<ConnectionManager<C>> {
-    if options.max_size > 1 && (database.as_ref() == ":memory:" || database.contains("mode=memory"))
-    {
+    let max_size = options.max_size.unwrap_or(C::DEFAULT_POOL_SIZE);
+    if max_size > 1 && (database.as_ref() == ":memory:" || database.contains("mode=memory")) {
         tracing::warn!(
             %database,
             "each pooled connection to an in-memory database has a database of its own; \
@@ -137,7 +137,7 @@ fn builder<C: BackendConnection>(
     // r2d2 checks each connection before handing it out (`test_on_check_out`, on by default),
     // which is what replaces connections a restarted server has dropped.
     r2d2::Pool::builder()
-        .max_size(options.max_size)
+        .max_size(max_size)
         .min_idle(min_idle)
         .idle_timeout(options.idle_timeout)
         .connection_timeout(options.connection_timeout)

@@ -17,7 +17,7 @@ on_each_backend!(concurrent_first_logins_make_exactly_one_user_per_subject);
 
 fn concurrent_first_logins_make_exactly_one_user_per_subject(backend: Backend) {
     let options = StoreOptions {
-        max_size: 8,
+        max_size: Some(8),
         // Generous: 50 threads share 8 connections on a possibly busy machine.
         connection_timeout: Duration::from_secs(30),
         ..StoreOptions::default()

@@ -95,7 +95,7 @@ fn migrated(backend: Backend, options: &StoreOptions) -> (TestDatabase, Pool) {
 /// Small pool settings for tests that need only a connection or two.
 fn small() -> StoreOptions {
     StoreOptions {
-        max_size: 2,
+        max_size: Some(2),
         connection_timeout: Duration::from_secs(10),
         ..StoreOptions::default()
     }

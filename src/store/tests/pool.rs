@@ -16,7 +16,7 @@ on_each_backend!(
 
 fn short_timeout() -> StoreOptions {
     StoreOptions {
-        max_size: 2,
+        max_size: Some(2),
         connection_timeout: Duration::from_millis(200),
         ..StoreOptions::default()
     }
@@ -25,7 +25,7 @@ fn short_timeout() -> StoreOptions {
 #[test]
 fn defaults_are_eight_connections_five_seconds_and_ten_idle_minutes() {
     let options = StoreOptions::default();
-    assert_eq!(options.max_size, 8);
+    assert_eq!(options.max_size, None);
     assert_eq!(options.connection_timeout, Duration::from_secs(5));
     assert_eq!(options.min_idle, None);
     assert_eq!(options.idle_timeout, Some(Duration::from_secs(600)));

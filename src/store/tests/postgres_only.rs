@@ -56,7 +56,7 @@ fn a_login_that_loses_the_race_on_the_unique_index_returns_the_winners_user() {
     let (_db, pool) = migrated(
         Backend::Postgres,
         &StoreOptions {
-            max_size: 3,
+            max_size: Some(3),
             ..small()
         },
     );
@@ -119,7 +119,7 @@ fn the_same_pool_works_again_after_the_server_comes_back() {
     let database = Database::create();
     let relay = Relay::start(database.url());
     let options = StoreOptions {
-        max_size: 2,
+        max_size: Some(2),
         connection_timeout: Duration::from_secs(2),
         ..StoreOptions::default()
     };

@@ -59,7 +59,7 @@ async fn logs_in_as_the_found_or_created_user(pool: crate::store::Pool) {
 fn an_unopenable_database_is_unavailable_within_the_timeout(backend: Backend) {
     let (_dir, url, message) = unopenable(backend);
     let options = StoreOptions {
-        max_size: 2,
+        max_size: Some(2),
         connection_timeout: Duration::from_millis(200),
         ..StoreOptions::default()
     };
