@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod builder_urls;
 mod callback;
 mod config;
 pub mod credentials;
