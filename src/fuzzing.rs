@@ -149,16 +149,7 @@ pub fn remember(
     session::remember_at(session, key, credentials, max, ttl, now)
 }
 
-/// The outcome of [`take`].
-#[derive(Debug, Clone)]
-pub enum Taken {
-    /// The pending login, removed from the session.
-    Found(TemporaryCredentials),
-    /// Other logins are pending, but not this token.
-    Mismatch,
-    /// Nothing is pending.
-    Empty,
-}
+pub use crate::session::Taken;
 
 /// Takes the pending login for `token` at the time `now`, as the callback does.
 ///
@@ -171,11 +162,7 @@ pub fn take(
     ttl: Duration,
     now: u64,
 ) -> Result<Taken, String> {
-    session::take_at(session, key, token, ttl, now).map(|taken| match taken {
-        session::Taken::Found(credentials) => Taken::Found(credentials),
-        session::Taken::Mismatch => Taken::Mismatch,
-        session::Taken::Empty => Taken::Empty,
-    })
+    session::take_at(session, key, token, ttl, now)
 }
 
 /// The credentials and extra `oauth_*` parameters of one signed request.

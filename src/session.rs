@@ -29,7 +29,7 @@ struct Pending {
 
 /// The outcome of looking up the callback's token.
 #[derive(Debug)]
-pub(crate) enum Taken {
+pub enum Taken {
     /// The pending login, now removed from the session.
     Found(TemporaryCredentials),
     /// Other logins are pending, but not this token.
