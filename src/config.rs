@@ -7,7 +7,10 @@ use url::Url;
 use std::sync::Arc;
 
 use crate::{
-    credentials::ClientCredentials, oauth::ProfileSource, templates::Templates, verify::Verify,
+    credentials::ClientCredentials,
+    oauth::{ProfileSource, SignedUrl},
+    templates::Templates,
+    verify::Verify,
 };
 
 /// The API base URL the four provider URLs derive from by default.
@@ -57,14 +60,15 @@ pub enum ProfileErrorPolicy {
     Fail,
 }
 
-/// The provider URLs, all absolute; the signed ones carry no query.
+/// The provider URLs, all absolute; the signed ones carry no query and are prepared for
+/// signing once, here.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoints {
-    pub request_token: String,
+    pub request_token: SignedUrl,
     pub authenticate: Url,
-    pub access_token: String,
-    pub users_me: String,
-    pub verify_credentials: String,
+    pub access_token: SignedUrl,
+    pub users_me: SignedUrl,
+    pub verify_credentials: SignedUrl,
 }
 
 /// The validated configuration, shared by every worker.

@@ -244,7 +244,7 @@ mod tests {
         let config = super::build(b).unwrap();
         let e = &config.endpoints;
         assert_eq!(
-            e.request_token,
+            e.request_token.as_str(),
             "http://127.0.0.1:9000/prefix/oauth/request_token"
         );
         assert_eq!(
@@ -252,12 +252,12 @@ mod tests {
             "http://127.0.0.1:9000/prefix/oauth/authenticate"
         );
         assert_eq!(
-            e.access_token,
+            e.access_token.as_str(),
             "http://127.0.0.1:9000/prefix/oauth/access_token"
         );
-        assert_eq!(e.users_me, "http://127.0.0.1:9000/prefix/2/users/me");
+        assert_eq!(e.users_me.as_str(), "http://127.0.0.1:9000/prefix/2/users/me");
         assert_eq!(
-            e.verify_credentials,
+            e.verify_credentials.as_str(),
             "http://127.0.0.1:9000/prefix/1.1/account/verify_credentials.json"
         );
         let defaults = super::build(TwitterLoginBuilder::new(
@@ -267,7 +267,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            defaults.endpoints.request_token,
+            defaults.endpoints.request_token.as_str(),
             "https://api.x.com/oauth/request_token"
         );
     }

@@ -15,7 +15,7 @@ use super::{
     error::{Endpoint, ErrorBody, ProviderError},
     profile::{Profile, ProfileSource},
     reply::{self, AccessReply},
-    sign::{self, Signing},
+    sign::{self, SignedUrl, Signing},
 };
 use crate::{config::Config, credentials::TemporaryCredentials};
 
@@ -91,7 +91,7 @@ pub(crate) async fn profile(
     config: &Config,
     access: &AccessReply,
 ) -> Result<Profile, ProviderError> {
-    let (url, params): (&str, Vec<(&str, &str)>) = match config.profile_source {
+    let (url, params): (&SignedUrl, Vec<(&str, &str)>) = match config.profile_source {
         ProfileSource::AccessToken => {
             return Ok(Profile::from_access_token(
                 &access.user_id,
@@ -111,9 +111,8 @@ pub(crate) async fn profile(
         ),
     };
     let credentials = &access.credentials;
-    let authorization = sign::authorization(
+    let authorization = url.authorization(
         "GET",
-        url,
         &params,
         &Signing {
             client: &config.client,
@@ -124,7 +123,7 @@ pub(crate) async fn profile(
         },
     );
     let request = client
-        .get(sign::with_query(url, &params))
+        .get(sign::with_query(url.as_str(), &params))
         .insert_header((header::AUTHORIZATION, authorization));
     let endpoint = Endpoint::Profile;
     let body = exchange(request, endpoint, config).await?;
@@ -140,12 +139,12 @@ async fn signed_post(
     client: &awc::Client,
     config: &Config,
     endpoint: Endpoint,
-    url: &str,
+    url: &SignedUrl,
     signing: &Signing<'_>,
 ) -> Result<Bytes, ProviderError> {
-    let authorization = sign::authorization("POST", url, &[], signing);
+    let authorization = url.authorization("POST", &[], signing);
     let request = client
-        .post(url)
+        .post(url.as_str())
         .insert_header((header::AUTHORIZATION, authorization));
     exchange(request, endpoint, config).await
 }

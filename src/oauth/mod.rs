@@ -11,3 +11,4 @@ pub(crate) mod text;
 
 pub use error::{Endpoint, ErrorBody, ErrorFormat, ProviderError};
 pub use profile::{Profile, ProfileSource};
+pub(crate) use sign::SignedUrl;

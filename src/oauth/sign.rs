@@ -41,6 +41,53 @@ pub(crate) fn authorization(
     sign(method, uri, params, signing, true)
 }
 
+/// A provider URL prepared for signing once, when the configuration is built: the URL as
+/// requested, and its base string URI and query (RFC 5849 section 3.4.1.2), so that signing a
+/// call does not parse and normalize the URL again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignedUrl {
+    url: String,
+    base: String,
+    query: Option<String>,
+}
+
+impl SignedUrl {
+    pub(crate) fn new(url: impl Into<String>) -> Self {
+        let url = url.into();
+        let (base, query) = base_uri(&url);
+        Self { url, base, query }
+    }
+
+    /// The URL as requested.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The `Authorization` header value for `method` on this URL: the same as
+    /// [`authorization`] with [`as_str`](Self::as_str).
+    pub(crate) fn authorization(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        signing: &Signing<'_>,
+    ) -> String {
+        sign_parts(
+            method,
+            &self.base,
+            self.query.as_deref(),
+            params,
+            signing,
+            true,
+        )
+    }
+}
+
+impl From<url::Url> for SignedUrl {
+    fn from(url: url::Url) -> Self {
+        Self::new(String::from(url))
+    }
+}
+
 /// `uri?query` with the parameters encoded exactly as they were signed (RFC 3986, `%20` for a
 /// space), or `uri` unchanged when there are none.
 ///
@@ -75,11 +122,23 @@ fn sign(
     version: bool,
 ) -> String {
     let (base, query) = base_uri(uri);
+    sign_parts(method, &base, query.as_deref(), params, signing, version)
+}
+
+/// [`sign`] with the base string URI and the query already split off the request URI.
+fn sign_parts(
+    method: &str,
+    base: &str,
+    query: Option<&str>,
+    params: &[(&str, &str)],
+    signing: &Signing<'_>,
+    version: bool,
+) -> String {
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = params
         .iter()
         .map(|&(name, value)| (signed_name(name), Cow::Borrowed(value)))
         .collect();
-    if let Some(query) = &query {
+    if let Some(query) = query {
         pairs.extend(
             url::form_urlencoded::parse(query.as_bytes())
                 .map(|(k, v)| (Cow::Owned(signed_name(&k).into_owned()), v)),

@@ -374,3 +374,38 @@ fn wire_urls() {
     let relative = authorization("GET", "/p?a=1", &[], &signing);
     assert!(!signature(&relative).is_empty());
 }
+
+#[test]
+fn a_url_prepared_once_signs_as_the_url_would() {
+    let client = client("k", "s");
+    let secret = Secret::new("ts");
+    let signing = Signing {
+        client: &client,
+        token: Some(("t", &secret)),
+        callback: Some("http://app/cb?x=1"),
+        verifier: Some("v"),
+        fixed: Some(("n", 1_318_622_958)),
+    };
+    for uri in [
+        "https://api.x.com/oauth/request_token",
+        "HTTPS://API.X.com:443/2/users/me",
+        "http://127.0.0.1:9000/prefix/oauth/access_token",
+        "https://h/p?a=1&b=x%20y#f",
+        "/relative?a=1",
+    ] {
+        let prepared = SignedUrl::new(uri);
+        assert_eq!(prepared.as_str(), uri);
+        for (method, params) in [("POST", &[][..]), ("GET", &[("user.fields", "id,name")][..])] {
+            assert_eq!(
+                signature(&prepared.authorization(method, params, &signing)),
+                signature(&authorization(method, uri, params, &signing)),
+                "{method} {uri}"
+            );
+        }
+    }
+    let parsed = url::Url::parse("https://API.x.com/2/users/me").expect("a URL");
+    assert_eq!(
+        SignedUrl::from(parsed),
+        SignedUrl::new("https://api.x.com/2/users/me")
+    );
+}
