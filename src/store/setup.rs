@@ -134,9 +134,11 @@ fn builder<C: BackendConnection>(
         );
     }
     let failing = Arc::new(AtomicBool::new(false));
-    // r2d2 checks each connection before handing it out (`test_on_check_out`, on by default),
-    // which is what replaces connections a restarted server has dropped.
+    // On a server, r2d2 checks each connection before handing it out (`test_on_check_out`),
+    // which is what replaces connections a restarted server has dropped. A SQLite file
+    // cannot drop a connection: the check would only cost a statement per login.
     r2d2::Pool::builder()
+        .test_on_check_out(C::TEST_ON_CHECK_OUT)
         .max_size(max_size)
         .min_idle(min_idle)
         .idle_timeout(options.idle_timeout)

@@ -75,17 +75,18 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// `federated_credentials` verify, in one transaction, on a connection from
 /// [`Pool::get`].
 ///
-/// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; when there is
-/// none, a user named after the profile (its display name, else its username) is inserted
-/// with that credential. The same code runs on both backends; only the transaction differs.
-/// On SQLite it is `BEGIN IMMEDIATE`, so concurrent logins queue on the busy timeout rather
-/// than fail when upgrading a read lock. On PostgreSQL it is `READ COMMITTED` (whatever the
-/// server's default isolation), and two first logins with the same account can both miss the
-/// lookup; the unique index on `(provider, subject)` then makes the later credential insert
-/// wait for the earlier login and fail. Either way, when the credential insert meets an existing credential, the
-/// savepoint around the new user and its credential is rolled back and the winner's user is
-/// read and returned: there is exactly one user per credential, and no user without one is
-/// ever left behind.
+/// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; a returning
+/// user is found by that one read, outside any transaction. When there is none, a write
+/// transaction looks again and inserts a user named after the profile (its display name,
+/// else its username) with that credential. The same code runs on both backends; only the
+/// transaction differs. On SQLite it is `BEGIN IMMEDIATE`: the write lock is held from the
+/// second lookup to the commit, so concurrent logins queue on the busy timeout and no other
+/// writer can get in between. On PostgreSQL it is `READ COMMITTED` (whatever the server's
+/// default isolation), and two first logins with the same account can both miss the lookup;
+/// the unique index on `(provider, subject)` then makes the later credential insert wait for
+/// the earlier login and fail, the savepoint around the new user and its credential is rolled
+/// back, and the winner's user is read and returned. Either way there is exactly one user per
+/// credential, and no user without one is ever left behind.
 ///
 /// ```
 /// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
@@ -122,9 +123,13 @@ fn find_or_create_in<C>(conn: &mut C, profile: &Profile) -> Result<User, Error>
 where
     C: BackendConnection + UserQueries,
 {
+    if let Some(user) = conn.user_by_subject(&profile.id)? {
+        return Ok(user);
+    }
     conn.write_transaction(|conn| match conn.user_by_subject(&profile.id)? {
         Some(user) => Ok(user),
-        None => create_or_reread(conn, profile),
+        None if C::CONCURRENT_WRITERS => create_or_reread(conn, profile),
+        None => create(conn, profile),
     })
 }
 

@@ -1,6 +1,6 @@
 //! find_or_create and find_user.
 
-use diesel::{prelude::*, result::Error};
+use diesel::{connection::SimpleConnection, prelude::*, result::Error};
 
 use super::{counts, migrated, missing_table, profile, small, with_connection, TestDatabase};
 use crate::store::{
@@ -19,6 +19,7 @@ on_each_backend!(
     name_is_the_display_name_else_the_username,
     an_empty_profile_id_is_refused,
     losing_a_first_login_race_rolls_back_and_rereads,
+    a_returning_user_needs_no_write,
     find_user_reads_users_by_identity,
     find_user_reports_query_errors_with_the_database,
 );
@@ -129,6 +130,25 @@ fn losing_a_first_login_race_rolls_back_and_rereads(backend: Backend) {
     };
     assert_eq!(next.id, winner.id + used);
     assert_eq!(counts(&pool), (2, 2, 0));
+}
+
+/// A returning user is found by one read, outside any write transaction: on a connection
+/// that may not write, the returning user still signs in and a new one is refused.
+fn a_returning_user_needs_no_write(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let conn = &mut pool.get().expect("connection");
+    let jack = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("create");
+    let read_only = match backend {
+        Backend::Sqlite => "PRAGMA query_only = ON",
+        Backend::Postgres => "SET default_transaction_read_only = on",
+    };
+    with_connection!(conn, |conn| conn.batch_execute(read_only)).expect("read only");
+
+    let again = find_or_create(conn, &profile("12", "jack", None)).expect("returning user");
+    assert_eq!(again, jack);
+    let refused = find_or_create(conn, &profile("13", "biz", None));
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(counts(&pool), (1, 1, 0));
 }
 
 fn find_user_reads_users_by_identity(backend: Backend) {
