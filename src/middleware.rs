@@ -142,7 +142,7 @@ where
         ready(Ok(TwitterLoginMiddleware {
             service,
             config: Arc::clone(&self.config),
-            client: Rc::new(oauth::client::http_client(&self.config)),
+            client: Rc::new(oauth::client::http_client()),
         }))
     }
 }

@@ -20,12 +20,14 @@ use super::{
 use crate::{config::Config, credentials::TemporaryCredentials};
 
 /// Builds the HTTP client used for provider calls (one per worker: awc's client is `!Send`).
-pub(crate) fn http_client(config: &Config) -> awc::Client {
+pub(crate) fn http_client() -> awc::Client {
     // awc's rustls support needs a process-wide crypto provider; installing it twice is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // awc's own timeout (5 s unless set) would only cover the wait for the headers, with a
+    // second timer per call: `exchange` puts one deadline on the whole exchange instead.
     awc::Client::builder()
         .disable_redirects()
-        .timeout(config.provider_timeout)
+        .disable_timeout()
         .add_default_header((
             header::USER_AGENT,
             concat!("actix-twitter-login/", env!("CARGO_PKG_VERSION")),
