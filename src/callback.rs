@@ -22,11 +22,9 @@ impl CallbackQuery {
         if query.len() > MAX_QUERY_BYTES {
             return Err(LoginFailure::MalformedCallback("the query is too long"));
         }
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-            .map_err(|_| LoginFailure::MalformedCallback("the query is not form-encoded"))?;
         let (mut token, mut verifier, mut denied) = (None, None, None);
-        for (name, value) in pairs {
-            let slot = match name.as_str() {
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
                 "oauth_token" => &mut token,
                 "oauth_verifier" => &mut verifier,
                 "denied" => &mut denied,
@@ -38,7 +36,7 @@ impl CallbackQuery {
             if value.len() > MAX_VALUE_BYTES {
                 return Err(LoginFailure::MalformedCallback("a parameter is too long"));
             }
-            *slot = Some(value);
+            *slot = Some(value.into_owned());
         }
         if let Some(denied) = denied {
             return Ok(Self::Denied {

@@ -255,7 +255,10 @@ mod tests {
             e.access_token.as_str(),
             "http://127.0.0.1:9000/prefix/oauth/access_token"
         );
-        assert_eq!(e.users_me.as_str(), "http://127.0.0.1:9000/prefix/2/users/me");
+        assert_eq!(
+            e.users_me.as_str(),
+            "http://127.0.0.1:9000/prefix/2/users/me"
+        );
         assert_eq!(
             e.verify_credentials.as_str(),
             "http://127.0.0.1:9000/prefix/1.1/account/verify_credentials.json"

@@ -5,6 +5,8 @@
 //! with a non-empty value free of control characters; a repeated one is refused rather than
 //! guessed at. Unknown parameters are ignored.
 
+use std::borrow::Cow;
+
 use crate::credentials::{Secret, TemporaryCredentials, TokenCredentials};
 
 /// Why a token reply could not be used.
@@ -82,26 +84,25 @@ pub(crate) fn access_reply(body: &[u8]) -> Result<AccessReply, ReplyError> {
     })
 }
 
-/// The decoded `(name, value)` pairs of a form body, in order.
-struct Form(Vec<(String, String)>);
+/// The decoded `(name, value)` pairs of a form body, in order; borrowed from the body unless
+/// decoding changed them.
+struct Form<'b>(Vec<(Cow<'b, str>, Cow<'b, str>)>);
 
-impl Form {
-    fn parse(body: &[u8]) -> Result<Self, ReplyError> {
+impl<'b> Form<'b> {
+    fn parse(body: &'b [u8]) -> Result<Self, ReplyError> {
         let text = std::str::from_utf8(body).map_err(|_| ReplyError::NotForm)?;
         let text = text.trim();
         if text.starts_with(['{', '[', '<']) {
             return Err(ReplyError::NotForm);
         }
-        serde_urlencoded::from_str(text)
-            .map(Form)
-            .map_err(|_| ReplyError::NotForm)
+        Ok(Form(url::form_urlencoded::parse(text.as_bytes()).collect()))
     }
 
     fn values<'f>(&'f self, name: &'f str) -> impl Iterator<Item = &'f str> + 'f {
         self.0
             .iter()
             .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     fn required(&self, name: &'static str) -> Result<&str, ReplyError> {

@@ -395,7 +395,10 @@ fn a_url_prepared_once_signs_as_the_url_would() {
     ] {
         let prepared = SignedUrl::new(uri);
         assert_eq!(prepared.as_str(), uri);
-        for (method, params) in [("POST", &[][..]), ("GET", &[("user.fields", "id,name")][..])] {
+        for (method, params) in [
+            ("POST", &[][..]),
+            ("GET", &[("user.fields", "id,name")][..]),
+        ] {
             assert_eq!(
                 signature(&prepared.authorization(method, params, &signing)),
                 signature(&authorization(method, uri, params, &signing)),
