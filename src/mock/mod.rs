@@ -57,8 +57,10 @@ pub mod signature;
 mod state;
 #[cfg(test)]
 mod tests;
+mod users;
 
 use state::{Config, Shared};
+use users::Users;
 
 /// A user the local provider can sign in as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +267,7 @@ impl MockProviderBuilder {
             consumer_key: self.consumer_key,
             consumer_secret: self.consumer_secret,
             callbacks: self.callbacks,
-            users,
+            users: Users::new(users),
             app_name: self.app_name,
             timestamp_window: self.timestamp_window,
             request_token_ttl: self.request_token_ttl,

@@ -6,7 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{signature::random_string, Fault, MockEndpoint, MockUser};
+use super::{signature::random_string, users::Users, Fault, MockEndpoint, MockUser};
 
 /// At most this many request tokens are kept; the oldest is dropped to make room.
 const MAX_REQUEST_TOKENS: usize = 10_000;
@@ -18,26 +18,34 @@ const MAX_NONCES: usize = 100_000;
 /// What the provider was built with; never changes while it runs.
 #[derive(Debug)]
 pub(crate) struct Config {
+    /// The one client's consumer key.
     pub consumer_key: String,
+    /// The one client's consumer secret.
     pub consumer_secret: String,
+    /// The registered callback URLs.
     pub callbacks: Vec<String>,
-    pub users: Vec<MockUser>,
+    /// The users one can sign in as, indexed by id and screen name.
+    pub users: Users,
+    /// The app name shown on the authorization page.
     pub app_name: String,
+    /// How far `oauth_timestamp` may be from the provider's clock.
     pub timestamp_window: Duration,
+    /// How long a request token stays valid.
     pub request_token_ttl: Duration,
 }
 
 impl Config {
+    /// The first user with this exact id.
     pub fn user_by_id(&self, id: &str) -> Option<&MockUser> {
-        self.users.iter().find(|u| u.id == id)
+        self.users.by_id(id)
     }
 
+    /// The first user whose screen name equals `screen_name` ignoring ASCII case.
     pub fn user_by_screen_name(&self, screen_name: &str) -> Option<&MockUser> {
-        self.users
-            .iter()
-            .find(|u| u.screen_name.eq_ignore_ascii_case(screen_name))
+        self.users.by_screen_name(screen_name)
     }
 
+    /// Whether `callback` is exactly one of the registered callback URLs.
     pub fn callback_registered(&self, callback: &str) -> bool {
         self.callbacks.iter().any(|c| c == callback)
     }

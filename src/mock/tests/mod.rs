@@ -7,4 +7,5 @@ mod profile;
 mod request_token;
 mod state;
 mod support;
+mod users;
 mod vectors;
