@@ -50,6 +50,7 @@ use std::{
 use actix_web::{dev::ServerHandle, web, App, HttpServer};
 
 mod auth;
+mod expiry;
 mod handlers;
 mod page;
 mod reply;

@@ -1,5 +1,6 @@
 //! Tests of the local provider: the signature code on its own, then the provider over HTTP.
 
+mod expiry;
 mod faults;
 mod flow;
 mod header;
