@@ -52,6 +52,7 @@ use actix_web::{dev::ServerHandle, web, App, HttpServer};
 mod auth;
 mod expiry;
 mod handlers;
+mod nonces;
 mod page;
 mod reply;
 pub mod signature;

@@ -1,13 +1,14 @@
 //! The provider's configuration and mutable state (tokens, nonces, faults, counters).
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
 use super::{
-    expiry::TokenTable, signature::random_string, users::Users, Fault, MockEndpoint, MockUser,
+    expiry::TokenTable, nonces::NonceLog, signature::random_string, users::Users, Fault,
+    MockEndpoint, MockUser,
 };
 
 /// At most this many request tokens are kept; the oldest is dropped to make room.
@@ -98,7 +99,8 @@ pub(crate) struct State {
     request_tokens: TokenTable<RequestToken>,
     /// Access tokens by token, oldest first.
     access_tokens: TokenTable<AccessToken>,
-    nonces: HashSet<(String, String, u64)>,
+    /// The `(consumer key, nonce, timestamp)` triples seen within the window.
+    nonces: NonceLog,
     /// The faults injected, by endpoint.
     pub faults: HashMap<MockEndpoint, Fault>,
     /// How many requests reached each endpoint.
@@ -203,19 +205,11 @@ impl State {
         window: Duration,
     ) -> bool {
         let window = window.as_secs();
-        self.nonces.retain(|(_, _, ts)| ts.abs_diff(now) <= window);
-        let triple = (key.to_owned(), nonce.to_owned(), timestamp);
-        if self.nonces.contains(&triple) {
-            return false;
-        }
-        if self.nonces.len() >= MAX_NONCES {
-            // Drop the oldest timestamp's entries; a replay of those falls back on the window.
-            if let Some(min) = self.nonces.iter().map(|(_, _, ts)| *ts).min() {
-                self.nonces.retain(|(_, _, ts)| *ts != min);
-            }
-        }
-        self.nonces.insert(triple);
-        true
+        self.nonces
+            .keep_between(now.saturating_sub(window), now.saturating_add(window));
+        // When full, the oldest timestamp's triples go; a replay of those falls back on the
+        // window.
+        self.nonces.record(key, nonce, timestamp, MAX_NONCES)
     }
 }
 

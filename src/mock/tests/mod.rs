@@ -4,6 +4,7 @@ mod expiry;
 mod faults;
 mod flow;
 mod header;
+mod nonces;
 mod profile;
 mod request_token;
 mod state;
