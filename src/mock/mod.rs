@@ -50,15 +50,19 @@ use std::{
 use actix_web::{dev::ServerHandle, web, App, HttpServer};
 
 mod auth;
+mod expiry;
 mod handlers;
+mod nonces;
 mod page;
 mod reply;
 pub mod signature;
 mod state;
 #[cfg(test)]
 mod tests;
+mod users;
 
 use state::{Config, Shared};
+use users::Users;
 
 /// A user the local provider can sign in as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +269,7 @@ impl MockProviderBuilder {
             consumer_key: self.consumer_key,
             consumer_secret: self.consumer_secret,
             callbacks: self.callbacks,
-            users,
+            users: Users::new(users),
             app_name: self.app_name,
             timestamp_window: self.timestamp_window,
             request_token_ttl: self.request_token_ttl,

@@ -1,12 +1,15 @@
 //! The provider's configuration and mutable state (tokens, nonces, faults, counters).
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
-use super::{signature::random_string, Fault, MockEndpoint, MockUser};
+use super::{
+    expiry::TokenTable, nonces::NonceLog, signature::random_string, users::Users, Fault,
+    MockEndpoint, MockUser,
+};
 
 /// At most this many request tokens are kept; the oldest is dropped to make room.
 const MAX_REQUEST_TOKENS: usize = 10_000;
@@ -18,26 +21,34 @@ const MAX_NONCES: usize = 100_000;
 /// What the provider was built with; never changes while it runs.
 #[derive(Debug)]
 pub(crate) struct Config {
+    /// The one client's consumer key.
     pub consumer_key: String,
+    /// The one client's consumer secret.
     pub consumer_secret: String,
+    /// The registered callback URLs.
     pub callbacks: Vec<String>,
-    pub users: Vec<MockUser>,
+    /// The users one can sign in as, indexed by id and screen name.
+    pub users: Users,
+    /// The app name shown on the authorization page.
     pub app_name: String,
+    /// How far `oauth_timestamp` may be from the provider's clock.
     pub timestamp_window: Duration,
+    /// How long a request token stays valid.
     pub request_token_ttl: Duration,
 }
 
 impl Config {
+    /// The first user with this exact id.
     pub fn user_by_id(&self, id: &str) -> Option<&MockUser> {
-        self.users.iter().find(|u| u.id == id)
+        self.users.by_id(id)
     }
 
+    /// The first user whose screen name equals `screen_name` ignoring ASCII case.
     pub fn user_by_screen_name(&self, screen_name: &str) -> Option<&MockUser> {
-        self.users
-            .iter()
-            .find(|u| u.screen_name.eq_ignore_ascii_case(screen_name))
+        self.users.by_screen_name(screen_name)
     }
 
+    /// Whether `callback` is exactly one of the registered callback URLs.
     pub fn callback_registered(&self, callback: &str) -> bool {
         self.callbacks.iter().any(|c| c == callback)
     }
@@ -46,36 +57,55 @@ impl Config {
 /// What the user did on the authorization page.
 #[derive(Debug, Clone)]
 pub(crate) enum Grant {
+    /// Not decided yet.
     Pending,
-    Approved { user_id: String, verifier: String },
+    /// The user signed in as `user_id`; the callback got `verifier`.
+    Approved {
+        /// The user chosen.
+        user_id: String,
+        /// The `oauth_verifier` sent to the callback.
+        verifier: String,
+    },
+    /// The user cancelled.
     Denied,
 }
 
 /// Temporary credentials issued by `request_token`.
 #[derive(Debug, Clone)]
 pub(crate) struct RequestToken {
+    /// The temporary secret.
     pub secret: String,
+    /// The `oauth_callback` the token was issued for.
     pub callback: String,
+    /// When the token was issued (it expires a TTL later).
     pub issued: Instant,
+    /// What the user decided so far.
     pub grant: Grant,
 }
 
 /// Token credentials issued by `access_token`.
 #[derive(Debug, Clone)]
 struct AccessToken {
+    /// The token secret.
     secret: String,
+    /// The user the token stands for.
     user_id: String,
-    issued: Instant,
 }
 
 /// Everything that changes while the provider runs.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    request_tokens: HashMap<String, RequestToken>,
-    access_tokens: HashMap<String, AccessToken>,
-    nonces: HashSet<(String, String, u64)>,
+    /// Request tokens by token, oldest first.
+    request_tokens: TokenTable<RequestToken>,
+    /// Access tokens by token, oldest first.
+    access_tokens: TokenTable<AccessToken>,
+    /// The `(consumer key, nonce, timestamp)` triples seen within the window.
+    nonces: NonceLog,
+    /// The faults injected, by endpoint.
     pub faults: HashMap<MockEndpoint, Fault>,
+    /// How many requests reached each endpoint.
     pub requests: HashMap<MockEndpoint, usize>,
+    /// How many signed requests the OAuth checks refused.
     pub rejected: usize,
     /// The most recent secrets issued, newest last (for tests that look for leaks).
     pub issued_secrets: std::collections::VecDeque<String>,
@@ -88,17 +118,13 @@ impl State {
     /// Issues a request token for `callback` and returns `(token, secret)`.
     pub fn issue_request_token(&mut self, callback: &str, ttl: Duration) -> (String, String) {
         let now = Instant::now();
-        self.request_tokens
-            .retain(|_, t| now.duration_since(t.issued) < ttl);
-        if self.request_tokens.len() >= MAX_REQUEST_TOKENS {
-            if let Some(oldest) = oldest(self.request_tokens.iter().map(|(k, t)| (k, t.issued))) {
-                self.request_tokens.remove(&oldest);
-            }
-        }
+        self.request_tokens.expire(now, ttl);
+        self.request_tokens.make_room(MAX_REQUEST_TOKENS);
         let token = random_string(32);
         let secret = random_string(40);
         self.request_tokens.insert(
             token.clone(),
+            now,
             RequestToken {
                 secret: secret.clone(),
                 callback: callback.to_owned(),
@@ -137,25 +163,22 @@ impl State {
 
     /// Issues token credentials `<user_id>-<random>` for the user; returns `(token, secret)`.
     pub fn issue_access_token(&mut self, user_id: &str) -> (String, String) {
-        if self.access_tokens.len() >= MAX_ACCESS_TOKENS {
-            if let Some(oldest) = oldest(self.access_tokens.iter().map(|(k, t)| (k, t.issued))) {
-                self.access_tokens.remove(&oldest);
-            }
-        }
+        self.access_tokens.make_room(MAX_ACCESS_TOKENS);
         let token = format!("{user_id}-{}", random_string(40));
         let secret = random_string(45);
         self.access_tokens.insert(
             token.clone(),
+            Instant::now(),
             AccessToken {
                 secret: secret.clone(),
                 user_id: user_id.to_owned(),
-                issued: Instant::now(),
             },
         );
         self.remember_secret(&secret);
         (token, secret)
     }
 
+    /// Adds `secret` to [`Self::issued_secrets`], forgetting the oldest beyond the limit.
     fn remember_secret(&mut self, secret: &str) {
         if self.issued_secrets.len() >= MAX_REMEMBERED_SECRETS {
             self.issued_secrets.pop_front();
@@ -182,19 +205,11 @@ impl State {
         window: Duration,
     ) -> bool {
         let window = window.as_secs();
-        self.nonces.retain(|(_, _, ts)| ts.abs_diff(now) <= window);
-        let triple = (key.to_owned(), nonce.to_owned(), timestamp);
-        if self.nonces.contains(&triple) {
-            return false;
-        }
-        if self.nonces.len() >= MAX_NONCES {
-            // Drop the oldest timestamp's entries; a replay of those falls back on the window.
-            if let Some(min) = self.nonces.iter().map(|(_, _, ts)| *ts).min() {
-                self.nonces.retain(|(_, _, ts)| *ts != min);
-            }
-        }
-        self.nonces.insert(triple);
-        true
+        self.nonces
+            .keep_between(now.saturating_sub(window), now.saturating_add(window));
+        // When full, the oldest timestamp's triples go; a replay of those falls back on the
+        // window.
+        self.nonces.record(key, nonce, timestamp, MAX_NONCES)
     }
 }
 
@@ -208,12 +223,15 @@ impl State {
             self.nonces.len(),
         )
     }
-}
 
-fn oldest<'a>(entries: impl Iterator<Item = (&'a String, Instant)>) -> Option<String> {
-    entries
-        .min_by_key(|(_, issued)| *issued)
-        .map(|(k, _)| k.clone())
+    /// How many entries the issue orders of the request and access tokens hold, stale ones
+    /// (of tokens taken) included.
+    pub fn issue_order_lens(&self) -> (usize, usize) {
+        (
+            self.request_tokens.order_len(),
+            self.access_tokens.order_len(),
+        )
+    }
 }
 
 /// Configuration and state, shared by the server workers and the [`RunningProvider`] handle.
@@ -226,6 +244,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Shares `config` with an empty state.
     pub fn new(config: Config) -> Self {
         Self {
             config,

@@ -60,3 +60,40 @@ fn access_tokens_carry_the_user_id() {
     assert_eq!(state.access_token(&token), Some((secret.as_str(), "1001")));
     assert_eq!(state.access_token("1001-other"), None);
 }
+
+#[test]
+fn issuing_and_taking_many_request_tokens_keeps_the_state_bounded() {
+    let mut state = State::default();
+    let ttl = Duration::from_secs(600);
+    // More than the cap of 10,000 request tokens, each taken at once (as a finished login does).
+    for _ in 0..25_000 {
+        let (token, _) = state.issue_request_token("http://cb", ttl);
+        assert!(state.take_request_token(&token, ttl).is_some());
+        let (order, _) = state.issue_order_lens();
+        assert!(order <= 2 * state.sizes().0 + 64);
+    }
+    assert_eq!(state.sizes().0, 0);
+    // Tokens left pending are capped, the oldest dropped first.
+    let (first, _) = state.issue_request_token("http://cb", ttl);
+    for _ in 0..10_500 {
+        state.issue_request_token("http://cb", ttl);
+    }
+    assert_eq!(state.sizes().0, 10_000);
+    assert!(state.request_token(&first, ttl).is_none());
+    assert!(state.issue_order_lens().0 <= 2 * 10_000 + 64);
+}
+
+#[test]
+fn access_tokens_are_capped_oldest_first() {
+    let mut state = State::default();
+    let (first, _) = state.issue_access_token("1001");
+    let (second, _) = state.issue_access_token("1002");
+    for _ in 0..9_999 {
+        state.issue_access_token("1003");
+    }
+    // The cap is 10,000: the first token made room for the last.
+    assert_eq!(state.sizes().1, 10_000);
+    assert_eq!(state.issue_order_lens().1, 10_000);
+    assert_eq!(state.access_token(&first), None);
+    assert!(state.access_token(&second).is_some());
+}
