@@ -72,9 +72,10 @@ pub struct PoolState {
 /// the connections).
 ///
 /// Made by [`connect`] or [`connect_lazy`], which pick the [`Backend`] from the database URL.
-/// SQLite connections have foreign keys on, a 5 s busy timeout and WAL journaling. Every
-/// connection is checked (`SELECT 1`) before it is handed out, so connections a restarted
-/// server dropped are replaced, and the pool works again once the database is back.
+/// SQLite connections have foreign keys on, a 5 s busy timeout and WAL journaling.
+/// PostgreSQL connections are checked (`SELECT 1`) before they are handed out, so connections
+/// a restarted server dropped are replaced, and the pool works again once the database is
+/// back; a SQLite file cannot drop a connection, so there is no such check.
 /// `Debug` shows the database with any password redacted.
 ///
 /// ```no_run
