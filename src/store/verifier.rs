@@ -86,13 +86,27 @@ impl Verify for DieselVerifier {
     }
 }
 
-/// Whether the error is the database being unavailable for now, rather than a bug or bad data.
+/// Whether the error is the database being unavailable for now, rather than a bug, bad data
+/// or a configuration the server refuses.
 fn is_unavailable(error: &StoreError) -> bool {
     match error {
-        StoreError::Connect { .. } | StoreError::Pool { .. } => true,
+        StoreError::Connect { source, .. } => !is_refused(&source.to_string()),
+        StoreError::Pool { source, .. } => !is_refused(&source.to_string()),
         StoreError::Query { source, .. } => is_transient(source),
         StoreError::BackendDisabled { .. } | StoreError::Migration { .. } => false,
     }
+}
+
+/// Whether a connection error is the server refusing these credentials or this database: a
+/// wrong password, an unknown role or database, no `pg_hba.conf` entry. Waiting does not
+/// mend those, so they are internal errors (500, logged as errors), not an outage. The texts
+/// are libpq's (English) messages, which r2d2's pool error carries as its last error.
+fn is_refused(message: &str) -> bool {
+    const REFUSALS: [&str; 2] = ["password authentication failed", "no pg_hba.conf entry"];
+    REFUSALS.iter().any(|refusal| message.contains(refusal))
+        || message.contains("FATAL:")
+            && (message.contains("role \"") || message.contains("database \""))
+            && message.contains("\" does not exist")
 }
 
 fn is_transient(error: &DieselError) -> bool {
@@ -173,6 +187,62 @@ mod tests {
                 "terminating connection due to administrator command",
             ),
         ] {
+            assert!(is_unavailable(&error), "{error}");
+        }
+    }
+
+    /// The pool error of a pool whose connections all fail with `last_error`. The pool's
+    /// threads try at once; the timeout only has to outlast the first (instant) failure for
+    /// the error to carry its text.
+    fn pool(last_error: &str) -> StoreError {
+        let pool = diesel::r2d2::Pool::builder()
+            .connection_timeout(std::time::Duration::from_millis(500))
+            .build_unchecked(Refusing(last_error.to_owned()));
+        StoreError::Pool {
+            database: "postgres://app@db/app".into(),
+            source: pool.get().expect_err("no connection"),
+        }
+    }
+
+    /// A connection manager whose every connection attempt fails with this message.
+    #[derive(Debug)]
+    struct Refusing(String);
+
+    impl diesel::r2d2::ManageConnection for Refusing {
+        type Connection = ();
+        type Error = diesel::r2d2::Error;
+        fn connect(&self) -> Result<(), Self::Error> {
+            Err(diesel::r2d2::Error::ConnectionError(
+                diesel::ConnectionError::BadConnection(self.0.clone()),
+            ))
+        }
+        fn is_valid(&self, (): &mut ()) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn has_broken(&self, (): &mut ()) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_server_refusing_the_configuration_is_internal_an_unreachable_one_unavailable() {
+        let server = r#"connection to server at "127.0.0.1", port 5432 failed: "#;
+        for refused in [
+            r#"FATAL:  password authentication failed for user "app""#,
+            r#"FATAL:  role "app" does not exist"#,
+            r#"FATAL:  database "app" does not exist"#,
+            r#"FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "app", database "app""#,
+        ] {
+            let error = pool(&format!("{server}{refused}"));
+            assert!(!is_unavailable(&error), "{error}");
+        }
+        for outage in [
+            "Connection refused\n\tIs the server running on that host?",
+            "FATAL:  the database system is starting up",
+            "FATAL:  sorry, too many clients already",
+            "timeout expired",
+        ] {
+            let error = pool(&format!("{server}{outage}"));
             assert!(is_unavailable(&error), "{error}");
         }
     }

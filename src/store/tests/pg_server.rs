@@ -24,7 +24,7 @@ use crate::store::error::redact;
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// The URL of a database on the test server whose user may `CREATE DATABASE`.
-fn server_url() -> String {
+pub(super) fn server_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned())
 }
 

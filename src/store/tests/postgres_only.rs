@@ -209,3 +209,26 @@ fn each_test_has_a_database_of_its_own() {
     assert_eq!(counts(&first_pool), (1, 1, 0));
     assert_eq!(counts(&second_pool), (0, 0, 0));
 }
+
+/// A role the server does not know is a configuration error, not an outage: the login fails
+/// with an internal error (500) naming the cause, instead of "try again later" forever.
+#[test]
+fn a_role_the_server_refuses_is_an_internal_error() {
+    let mut url = url::Url::parse(&super::pg_server::server_url()).expect("a URL");
+    url.set_username("atl_no_such_role").expect("a username");
+    let options = StoreOptions {
+        max_size: Some(1),
+        connection_timeout: Duration::from_secs(2),
+        ..StoreOptions::default()
+    };
+    let verifier = DieselVerifier::new(crate::store::connect_lazy(url.as_str(), &options));
+    let error = actix_rt::System::new()
+        .block_on(verifier.verify(token(), profile("12", "jack", None)))
+        .unwrap_err();
+    assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains(r#"role "atl_no_such_role" does not exist"#),
+        "{text}"
+    );
+}
