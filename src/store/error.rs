@@ -92,10 +92,20 @@ fn redact_userinfo(url: &str) -> String {
     let rest = &url[scheme_end..];
     let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_len];
-    let Some(at) = authority.rfind('@') else {
+    // A password may hold a '/' its writer did not percent-encode, which ends the authority
+    // early: then the userinfo runs to the last '@' before any query, if what precedes its
+    // ':' (the user name) has no '/'. A path with an '@' after a port may lose a little more
+    // than the password; no password is ever shown.
+    let at = authority.rfind('@').or_else(|| {
+        let head = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+        let at = head.rfind('@')?;
+        let user_end = head[..at].find(':')?;
+        (!head[..user_end].contains('/')).then_some(at)
+    });
+    let Some(at) = at else {
         return url.to_owned();
     };
-    let userinfo = &authority[..at];
+    let userinfo = &rest[..at];
     let Some(colon) = userinfo.find(':') else {
         return url.to_owned();
     };
@@ -179,6 +189,15 @@ mod tests {
         assert_eq!(
             redact("postgres://bob:p@ss@host/db"),
             "postgres://bob:[redacted]@host/db"
+        );
+        // A '/' inside the password, not percent-encoded.
+        assert_eq!(
+            redact("postgres://bob:pa/ss/@host:5432/db?sslmode=require"),
+            "postgres://bob:[redacted]@host:5432/db?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://bob:/@host/db"),
+            "postgresql://bob:[redacted]@host/db"
         );
     }
 
