@@ -88,11 +88,6 @@ pub(super) trait BackendConnection:
     /// where a server can drop connections, pointless on a file.
     const TEST_ON_CHECK_OUT: bool;
 
-    /// Whether another writer can insert the same credential between a miss of the lookup
-    /// and the insert inside [`write_transaction`](Self::write_transaction); if so, the insert
-    /// runs in a savepoint so the loser of that race can read the winner's user instead.
-    const CONCURRENT_WRITERS: bool;
-
     /// Runs `f` in the transaction a login's find-or-create needs.
     fn write_transaction<T, F>(&mut self, f: F) -> QueryResult<T>
     where
@@ -112,10 +107,6 @@ impl BackendConnection for diesel::SqliteConnection {
     const DEFAULT_POOL_SIZE: u32 = 1;
 
     const TEST_ON_CHECK_OUT: bool = false;
-
-    /// `BEGIN IMMEDIATE` holds the database's write lock for the whole transaction, across
-    /// connections and processes: no other writer can get in between.
-    const CONCURRENT_WRITERS: bool = false;
 
     /// `BEGIN IMMEDIATE`: the write lock is taken up front, so concurrent logins queue on the
     /// busy timeout instead of failing when a read lock cannot be upgraded.
@@ -137,8 +128,6 @@ impl BackendConnection for diesel::PgConnection {
     const DEFAULT_POOL_SIZE: u32 = 8;
 
     const TEST_ON_CHECK_OUT: bool = true;
-
-    const CONCURRENT_WRITERS: bool = true;
 
     /// `READ COMMITTED`, even where the server's default is stricter: each statement sees
     /// what other transactions committed before it, so the re-read after losing a first-login

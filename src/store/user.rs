@@ -72,21 +72,22 @@ fn parse_identity(id: &str) -> Option<i32> {
 }
 
 /// Finds the user signed in with this Twitter profile, or creates one: passport's
-/// `federated_credentials` verify, in one transaction, on a connection from
-/// [`Pool::get`].
+/// `federated_credentials` verify, on a connection from [`Pool::get`]: one read for a
+/// returning user, one transaction for a new one.
 ///
 /// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; a returning
 /// user is found by that one read, outside any transaction. When there is none, a write
 /// transaction looks again and inserts a user named after the profile (its display name,
 /// else its username) with that credential. The same code runs on both backends; only the
 /// transaction differs. On SQLite it is `BEGIN IMMEDIATE`: the write lock is held from the
-/// second lookup to the commit, so concurrent logins queue on the busy timeout and no other
-/// writer can get in between. On PostgreSQL it is `READ COMMITTED` (whatever the server's
-/// default isolation), and two first logins with the same account can both miss the lookup;
-/// the unique index on `(provider, subject)` then makes the later credential insert wait for
-/// the earlier login and fail, the savepoint around the new user and its credential is rolled
-/// back, and the winner's user is read and returned. Either way there is exactly one user per
-/// credential, and no user without one is ever left behind.
+/// second lookup to the commit, so concurrent logins queue on the busy timeout. On PostgreSQL
+/// it is `READ COMMITTED` (whatever the server's default isolation), and two first logins
+/// with the same account can both miss the lookup; the unique index on `(provider, subject)`
+/// then makes the later credential insert wait for the earlier login and fail. Should the
+/// credential insert meet an existing credential on either backend (on SQLite only when its
+/// locking is turned off, e.g. `nolock=1`), the savepoint around the new user and its
+/// credential is rolled back and the winner's user is read and returned. Either way there is
+/// exactly one user per credential, and no user without one is ever left behind.
 ///
 /// ```
 /// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
@@ -128,8 +129,7 @@ where
     }
     conn.write_transaction(|conn| match conn.user_by_subject(&profile.id)? {
         Some(user) => Ok(user),
-        None if C::CONCURRENT_WRITERS => create_or_reread(conn, profile),
-        None => create(conn, profile),
+        None => create_or_reread(conn, profile),
     })
 }
 
