@@ -9,7 +9,9 @@ use super::Backend;
 ///
 /// Every variant names the database it is about, with any password in the URL redacted (a
 /// `user:password@` part becomes `user:[redacted]@`, and so does a `password=` parameter),
-/// so the text is safe to log.
+/// so the text is safe to log. One exception: libpq's own message, carried as the source,
+/// may quote a piece of a URL it could not parse, such as a password with an unencoded `/`
+/// read as a port; percent-encode reserved characters in passwords.
 ///
 /// ```
 /// use actix_twitter_login::store::{self, StoreError, StoreOptions};
@@ -41,6 +43,17 @@ pub enum StoreError {
         /// r2d2's error, which carries the last connection error as text.
         #[source]
         source: diesel::r2d2::PoolError,
+    },
+    /// The database server refuses the pool's connections for a reason waiting does not
+    /// mend: the password, role or database the URL names, or no `pg_hba.conf` entry for it.
+    /// A configuration error, reported by [`Pool::get`](super::Pool::get) while every
+    /// attempt to connect meets it.
+    #[error("database {database} refuses the connection: {reason}")]
+    Refused {
+        /// The database URL or path, password redacted.
+        database: String,
+        /// The server's message, e.g. `FATAL:  role "app" does not exist`.
+        reason: String,
     },
     /// The database URL is for a backend this build does not include: enable the crate
     /// feature the message names (`sqlite` or `postgres`).
@@ -75,6 +88,18 @@ pub enum StoreError {
     },
 }
 
+/// Whether a connection error's text is the server refusing these credentials or this
+/// database: a wrong password, an unknown role or database, no `pg_hba.conf` entry. Waiting
+/// does not mend those: they are configuration errors, not an outage. The texts are libpq's
+/// (English) messages.
+pub(crate) fn is_refusal(message: &str) -> bool {
+    const REFUSALS: [&str; 2] = ["password authentication failed", "no pg_hba.conf entry"];
+    REFUSALS.iter().any(|refusal| message.contains(refusal))
+        || message.contains("FATAL:")
+            && (message.contains("role \"") || message.contains("database \""))
+            && message.contains("\" does not exist")
+}
+
 /// The text of `url` with any password replaced by `[redacted]`: the password of a
 /// `scheme://user:password@host` authority, and the value of every `password=` parameter
 /// (URL query or libpq-style `key=value` list). Anything else is kept, so the result still
@@ -90,31 +115,25 @@ fn redact_userinfo(url: &str) -> String {
         return url.to_owned();
     };
     let rest = &url[scheme_end..];
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_len];
-    // A password may hold a '/' its writer did not percent-encode, which ends the authority
-    // early: then the userinfo runs to the last '@' before any query, if what precedes its
-    // ':' (the user name) has no '/'. A path with an '@' after a port may lose a little more
-    // than the password; no password is ever shown.
-    let at = authority.rfind('@').or_else(|| {
-        let head = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
-        let at = head.rfind('@')?;
-        let user_end = head[..at].find(':')?;
-        (!head[..user_end].contains('/')).then_some(at)
-    });
-    let Some(at) = at else {
+    // `user:password@`: the user name runs to the first ':' and holds none of '/', '?', '#',
+    // '@'. The password runs to the last '@' of the text, since its writer may have left a
+    // '/', '?', '#' or '@' in it unencoded. An '@' further on (in a query) costs some of the
+    // text after the password, never the password.
+    let Some(colon) = rest.find(':') else {
         return url.to_owned();
     };
-    let userinfo = &rest[..at];
-    let Some(colon) = userinfo.find(':') else {
+    if rest[..colon].contains(['/', '?', '#', '@']) {
         return url.to_owned();
-    };
-    format!(
-        "{}{}:{REDACTED}{}",
-        &url[..scheme_end],
-        &userinfo[..colon],
-        &rest[at..]
-    )
+    }
+    match rest.rfind('@') {
+        Some(at) if at > colon => format!(
+            "{}{}:{REDACTED}{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_owned(),
+    }
 }
 
 fn redact_password_parameters(text: &str) -> String {
@@ -190,15 +209,26 @@ mod tests {
             redact("postgres://bob:p@ss@host/db"),
             "postgres://bob:[redacted]@host/db"
         );
-        // A '/' inside the password, not percent-encoded.
+        // Reserved characters inside the password, not percent-encoded.
         assert_eq!(
             redact("postgres://bob:pa/ss/@host:5432/db?sslmode=require"),
             "postgres://bob:[redacted]@host:5432/db?sslmode=require"
         );
-        assert_eq!(
-            redact("postgresql://bob:/@host/db"),
-            "postgresql://bob:[redacted]@host/db"
-        );
+        for password in ["/", "pa?ss", "pa#ss", "p@ss/word", "a:b@c/d?e#f"] {
+            assert_eq!(
+                redact(&format!("postgresql://bob:{password}@host/db")),
+                "postgresql://bob:[redacted]@host/db",
+                "{password}"
+            );
+        }
+        // No password: kept, whatever the '@' and ':' elsewhere.
+        for kept in [
+            "postgres://alice@db.example:5432/app",
+            "postgres://db.example:5432/app",
+            "file:///srv/mail@host/app.db",
+        ] {
+            assert_eq!(redact(kept), kept);
+        }
     }
 
     #[test]

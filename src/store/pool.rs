@@ -8,7 +8,7 @@ use diesel::r2d2::{self, ConnectionManager};
 use super::{
     backend::Backend,
     error::{redact, StoreError},
-    setup,
+    setup::{self, Refusal},
 };
 
 /// Pool settings for [`connect`] and [`connect_lazy`].
@@ -91,6 +91,7 @@ pub struct PoolState {
 pub struct Pool {
     inner: Inner,
     database: Arc<str>,
+    refusal: Refusal,
 }
 
 #[derive(Clone)]
@@ -166,11 +167,18 @@ impl Pool {
     ///
     /// # Errors
     /// [`StoreError::Pool`] if no connection is free or can be opened in time,
-    /// [`StoreError::BackendDisabled`] if the pool's backend is not compiled in.
+    /// [`StoreError::Refused`] instead when the server refuses the URL's credentials or
+    /// database, [`StoreError::BackendDisabled`] if the pool's backend is not compiled in.
     pub fn get(&self) -> Result<PooledConnection, StoreError> {
-        let pool_error = |source| StoreError::Pool {
-            database: self.database().to_owned(),
-            source,
+        let pool_error = |source| match self.refusal.get() {
+            Some(reason) => StoreError::Refused {
+                database: self.database().to_owned(),
+                reason,
+            },
+            None => StoreError::Pool {
+                database: self.database().to_owned(),
+                source,
+            },
         };
         match &self.inner {
             #[cfg(feature = "sqlite")]
@@ -270,14 +278,16 @@ impl fmt::Debug for Pool {
 /// [`StoreError::BackendDisabled`] if the URL's backend is not compiled in.
 pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, StoreError> {
     let database: Arc<str> = redact(database_url).into();
+    let refusal = Refusal::default();
     let inner = match Backend::for_url(database_url) {
         #[cfg(feature = "sqlite")]
-        Backend::Sqlite => Inner::Sqlite(setup::eager(database_url, &database, options)?),
+        Backend::Sqlite => Inner::Sqlite(setup::eager(database_url, &database, options, &refusal)?),
         #[cfg(feature = "postgres")]
         Backend::Postgres => Inner::Postgres(setup::eager(
             &setup::postgres_defaults(database_url, options),
             &database,
             options,
+            &refusal,
         )?),
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
@@ -287,7 +297,11 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
             })
         }
     };
-    Ok(Pool { inner, database })
+    Ok(Pool {
+        inner,
+        database,
+        refusal,
+    })
 }
 
 /// Makes a pool without opening anything: connections are opened when they are asked for
@@ -312,14 +326,16 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
 /// ```
 pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
     let database: Arc<str> = redact(database_url).into();
+    let refusal = Refusal::default();
     let inner = match Backend::for_url(database_url) {
         #[cfg(feature = "sqlite")]
-        Backend::Sqlite => Inner::Sqlite(setup::lazy(database_url, &database, options)),
+        Backend::Sqlite => Inner::Sqlite(setup::lazy(database_url, &database, options, &refusal)),
         #[cfg(feature = "postgres")]
         Backend::Postgres => Inner::Postgres(setup::lazy(
             &setup::postgres_defaults(database_url, options),
             &database,
             options,
+            &refusal,
         )),
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
@@ -331,5 +347,9 @@ pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
             Inner::Disabled(backend)
         }
     };
-    Pool { inner, database }
+    Pool {
+        inner,
+        database,
+        refusal,
+    }
 }

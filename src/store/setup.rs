@@ -4,7 +4,7 @@
 use std::{
     sync::{
         atomic::{AtomicBool, Ordering},
-        mpsc, Arc,
+        mpsc, Arc, Mutex,
     },
     thread,
     time::Duration,
@@ -15,7 +15,29 @@ use diesel::{
     result::ConnectionError,
 };
 
-use super::{backend::BackendConnection, error::StoreError, pool::StoreOptions};
+use super::{
+    backend::BackendConnection,
+    error::{is_refusal, StoreError},
+    pool::StoreOptions,
+};
+
+/// The server's message while it refuses the pool's connections for a reason waiting does
+/// not mend (see [`is_refusal`]); `None` once a connection opens, or while the failures are
+/// of another kind. Shared by the pool's error handler, its connection setup and [`Pool`].
+///
+/// [`Pool`]: super::Pool
+#[derive(Debug, Clone, Default)]
+pub(super) struct Refusal(Arc<Mutex<Option<String>>>);
+
+impl Refusal {
+    pub(super) fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set(&self, refusal: Option<String>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = refusal;
+    }
+}
 
 /// Checks that the database opens, then builds the pool and waits for it to fill.
 /// The libpq parameters that keep a silent server from hanging a login: a connect timeout,
@@ -58,12 +80,13 @@ pub(super) fn eager<C: BackendConnection>(
     database_url: &str,
     database: &Arc<str>,
     options: &StoreOptions,
+    refusal: &Refusal,
 ) -> Result<r2d2::Pool<ConnectionManager<C>>, StoreError> {
     probe::<C>(database_url, options.connection_timeout).map_err(|source| StoreError::Connect {
         database: database.as_ref().to_owned(),
         source,
     })?;
-    builder(database, options, options.min_idle)
+    builder(database, options, options.min_idle, refusal)
         .build(ConnectionManager::new(database_url))
         .map_err(|source| StoreError::Pool {
             database: database.as_ref().to_owned(),
@@ -77,9 +100,15 @@ pub(super) fn lazy<C: BackendConnection>(
     database_url: &str,
     database: &Arc<str>,
     options: &StoreOptions,
+    refusal: &Refusal,
 ) -> r2d2::Pool<ConnectionManager<C>> {
-    builder(database, options, Some(options.min_idle.unwrap_or(0)))
-        .build_unchecked(ConnectionManager::new(database_url))
+    builder(
+        database,
+        options,
+        Some(options.min_idle.unwrap_or(0)),
+        refusal,
+    )
+    .build_unchecked(ConnectionManager::new(database_url))
 }
 
 /// Opens and sets up one connection directly, for an immediate and precise error (the
@@ -124,6 +153,7 @@ fn builder<C: BackendConnection>(
     database: &Arc<str>,
     options: &StoreOptions,
     min_idle: Option<u32>,
+    refusal: &Refusal,
 ) -> r2d2::Builder<ConnectionManager<C>> {
     let max_size = options.max_size.unwrap_or(C::DEFAULT_POOL_SIZE);
     if max_size > 1 && (database.as_ref() == ":memory:" || database.contains("mode=memory")) {
@@ -146,10 +176,12 @@ fn builder<C: BackendConnection>(
         .connection_customizer(Box::new(Setup {
             database: Arc::clone(database),
             failing: Arc::clone(&failing),
+            refusal: refusal.clone(),
         }))
         .error_handler(Box::new(QuietErrorHandler {
             database: Arc::clone(database),
             failing,
+            refusal: refusal.clone(),
         }))
 }
 
@@ -159,11 +191,13 @@ fn builder<C: BackendConnection>(
 struct Setup {
     database: Arc<str>,
     failing: Arc<AtomicBool>,
+    refusal: Refusal,
 }
 
 impl<C: BackendConnection> CustomizeConnection<C, r2d2::Error> for Setup {
     fn on_acquire(&self, conn: &mut C) -> Result<(), r2d2::Error> {
         set_up(conn)?;
+        self.refusal.set(None);
         if self.failing.swap(false, Ordering::Relaxed) {
             tracing::info!(database = %self.database, "database connections open again");
         }
@@ -178,10 +212,13 @@ impl<C: BackendConnection> CustomizeConnection<C, r2d2::Error> for Setup {
 struct QuietErrorHandler {
     database: Arc<str>,
     failing: Arc<AtomicBool>,
+    refusal: Refusal,
 }
 
 impl HandleError<r2d2::Error> for QuietErrorHandler {
     fn handle_error(&self, error: r2d2::Error) {
+        let message = error.to_string();
+        self.refusal.set(is_refusal(&message).then_some(message));
         if self.failing.swap(true, Ordering::Relaxed) {
             tracing::debug!(database = %self.database, %error, "database connection failed again");
         } else {
@@ -243,10 +280,12 @@ mod tests {
         let handler = QuietErrorHandler {
             database: "app.db".into(),
             failing: Arc::clone(&failing),
+            refusal: Refusal::default(),
         };
         let setup = Setup {
             database: "app.db".into(),
             failing,
+            refusal: Refusal::default(),
         };
         let refused = || r2d2::Error::ConnectionError(ConnectionError::BadConnection("x".into()));
 

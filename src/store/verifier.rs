@@ -4,7 +4,11 @@ use actix_web::web;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use futures_core::future::LocalBoxFuture;
 
-use super::{error::StoreError, pool::Pool, user::find_or_create};
+use super::{
+    error::{is_refusal, StoreError},
+    pool::Pool,
+    user::find_or_create,
+};
 use crate::{
     credentials::TokenCredentials,
     oauth::Profile,
@@ -18,7 +22,8 @@ use crate::{
 /// The database work runs in `actix_web::web::block`, off the async workers, on either
 /// backend. Errors map to [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection
 /// in time, or a locked, unreachable, restarting or full database, is `Unavailable` (503);
-/// anything else (a missing schema, a backend that is not compiled in) is `Internal` (500).
+/// anything else (a missing schema, a backend that is not compiled in, a server that refuses
+/// the URL's password, role or database) is `Internal` (500).
 /// The token credentials are neither stored nor logged.
 ///
 /// ```no_run
@@ -90,23 +95,13 @@ impl Verify for DieselVerifier {
 /// or a configuration the server refuses.
 fn is_unavailable(error: &StoreError) -> bool {
     match error {
-        StoreError::Connect { source, .. } => !is_refused(&source.to_string()),
-        StoreError::Pool { source, .. } => !is_refused(&source.to_string()),
+        StoreError::Connect { source, .. } => !is_refusal(&source.to_string()),
+        StoreError::Pool { source, .. } => !is_refusal(&source.to_string()),
         StoreError::Query { source, .. } => is_transient(source),
-        StoreError::BackendDisabled { .. } | StoreError::Migration { .. } => false,
+        StoreError::Refused { .. }
+        | StoreError::BackendDisabled { .. }
+        | StoreError::Migration { .. } => false,
     }
-}
-
-/// Whether a connection error is the server refusing these credentials or this database: a
-/// wrong password, an unknown role or database, no `pg_hba.conf` entry. Waiting does not
-/// mend those, so they are internal errors (500, logged as errors), not an outage. The texts
-/// are libpq's (English) messages, which r2d2's pool error carries as its last error.
-fn is_refused(message: &str) -> bool {
-    const REFUSALS: [&str; 2] = ["password authentication failed", "no pg_hba.conf entry"];
-    REFUSALS.iter().any(|refusal| message.contains(refusal))
-        || message.contains("FATAL:")
-            && (message.contains("role \"") || message.contains("database \""))
-            && message.contains("\" does not exist")
 }
 
 fn is_transient(error: &DieselError) -> bool {

@@ -210,8 +210,9 @@ fn each_test_has_a_database_of_its_own() {
     assert_eq!(counts(&second_pool), (0, 0, 0));
 }
 
-/// A role the server does not know is a configuration error, not an outage: the login fails
-/// with an internal error (500) naming the cause, instead of "try again later" forever.
+/// A role the server does not know is a configuration error, not an outage: every login
+/// fails with an internal error (500) naming the cause, instead of "try again later" forever,
+/// however many wait for a connection at once.
 #[test]
 fn a_role_the_server_refuses_is_an_internal_error() {
     let mut url = url::Url::parse(&super::pg_server::server_url()).expect("a URL");
@@ -222,13 +223,27 @@ fn a_role_the_server_refuses_is_an_internal_error() {
         ..StoreOptions::default()
     };
     let verifier = DieselVerifier::new(crate::store::connect_lazy(url.as_str(), &options));
-    let error = actix_rt::System::new()
-        .block_on(verifier.verify(token(), profile("12", "jack", None)))
-        .unwrap_err();
-    assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
-    let text = error.to_string();
+    let logins: Vec<_> = (0..4)
+        .map(|n| {
+            let verifier = verifier.clone();
+            thread::spawn(move || {
+                actix_rt::System::new()
+                    .block_on(verifier.verify(token(), profile(&n.to_string(), "jack", None)))
+            })
+        })
+        .collect();
+    for login in logins {
+        let error = login.join().expect("a login thread").unwrap_err();
+        assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
+        let text = error.to_string();
+        assert!(
+            text.contains(r#"role "atl_no_such_role" does not exist"#),
+            "{text}"
+        );
+    }
+    let refused = verifier.pool().get().map(drop).unwrap_err();
     assert!(
-        text.contains(r#"role "atl_no_such_role" does not exist"#),
-        "{text}"
+        matches!(refused, crate::store::StoreError::Refused { .. }),
+        "{refused:?}"
     );
 }
