@@ -11,7 +11,7 @@ use super::{
     logins::{Driver, Processes},
     ping,
     procfs::{self, Memory, Process},
-    report::{self, figure, median, print_memory, print_summary, summary},
+    report::{self, figure, median, print_memory, print_summary, quantile, summary},
     CALLBACK_PATH,
 };
 
@@ -350,15 +350,20 @@ fn pass_through(settings: &Settings, app: (u16, Process), plain: (u16, Process),
     };
     let (rps_with, rps_without) = (rps(&with), rps(&without));
     let (cpu_with, cpu_without) = (cpu(&with), cpu(&without));
-    let paired = median(
-        with.iter()
-            .zip(&without)
-            .map(|(a, b)| a.rps / b.rps)
-            .collect(),
-    );
+    let ratios: Vec<f64> = with
+        .iter()
+        .zip(&without)
+        .map(|(a, b)| a.rps / b.rps)
+        .collect();
+    let paired = median(ratios.clone());
+    let (first_quartile, third_quartile) = (quantile(ratios.clone(), 0.25), quantile(ratios, 0.75));
     println!(
         "  median req/s: with {rps_with:.0}, without {rps_without:.0}, ratio {:.3}",
         rps_with / rps_without
+    );
+    println!(
+        "  rounds' ratios: median {paired:.3}, interquartile range {first_quartile:.3} to \
+         {third_quartile:.3}"
     );
     println!(
         "  app CPU per request (median): with {cpu_with:.2} µs, without {cpu_without:.2} µs, \

@@ -22,6 +22,15 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// The `q`-quantile (0 to 1) of the values, by linear interpolation between the two nearest.
+pub fn quantile(mut values: Vec<f64>, q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let position = q.clamp(0.0, 1.0) * (values.len().saturating_sub(1)) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    let weight = position - low as f64;
+    values[low] * (1.0 - weight) + values[high] * weight
+}
+
 /// Per-login figures of a batch.
 pub struct Summary {
     pub logins: usize,
