@@ -18,8 +18,8 @@ const MAX_ACCESS_TOKENS: usize = 10_000;
 /// At most this many recent nonces are kept (besides the purge by timestamp).
 const MAX_NONCES: usize = 100_000;
 
-/// What the provider was built with; never changes while it runs.
-#[derive(Debug)]
+/// What the provider was built with; never changes while it runs. `Debug` leaves the
+/// consumer secret out.
 pub(crate) struct Config {
     /// The one client's consumer key.
     pub consumer_key: String,
@@ -35,6 +35,18 @@ pub(crate) struct Config {
     pub timestamp_window: Duration,
     /// How long a request token stays valid.
     pub request_token_ttl: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("consumer_key", &self.consumer_key)
+            .field("callbacks", &self.callbacks)
+            .field("app_name", &self.app_name)
+            .field("timestamp_window", &self.timestamp_window)
+            .field("request_token_ttl", &self.request_token_ttl)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -237,10 +249,19 @@ impl State {
 /// Configuration and state, shared by the server workers and the [`RunningProvider`] handle.
 ///
 /// [`RunningProvider`]: super::RunningProvider
-#[derive(Debug)]
 pub(crate) struct Shared {
     pub config: Config,
     state: Mutex<State>,
+}
+
+/// `Debug` shows the configuration without its secret, and none of the state, which holds
+/// the secrets of issued tokens.
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {

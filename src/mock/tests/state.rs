@@ -97,3 +97,30 @@ fn access_tokens_are_capped_oldest_first() {
     assert_eq!(state.access_token(&first), None);
     assert!(state.access_token(&second).is_some());
 }
+
+#[test]
+fn debug_output_holds_no_secret() {
+    use crate::mock::{
+        state::{Config, Shared},
+        users::Users,
+        MockUser,
+    };
+    let shared = Shared::new(Config {
+        consumer_key: "the-consumer-key".into(),
+        consumer_secret: "the-consumer-secret".into(),
+        callbacks: vec!["http://127.0.0.1:8080/cb".into()],
+        users: Users::new(vec![MockUser::new("1001", "alice", "Alice")]),
+        app_name: "app".into(),
+        timestamp_window: WINDOW,
+        request_token_ttl: WINDOW,
+    });
+    let (_, request_secret) = shared
+        .lock()
+        .issue_request_token("http://127.0.0.1:8080/cb", WINDOW);
+    let (_, access_secret) = shared.lock().issue_access_token("1001");
+    let debug = format!("{shared:?} {:?}", shared.config);
+    assert!(debug.contains("the-consumer-key"), "{debug}");
+    for secret in ["the-consumer-secret", &request_secret, &access_secret] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+}
