@@ -6,6 +6,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use rand::{rngs::StdRng, Rng, SeedableRng};
+
 use crate::mock::expiry::TokenTable;
 
 /// `n` seconds after `base`.
@@ -124,19 +126,6 @@ fn issuing_and_taking_at_the_cap_keeps_both_sizes_bounded() {
     }
 }
 
-/// A tiny deterministic generator (64-bit LCG), so the test needs no seed handling.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
-
 #[test]
 fn the_table_agrees_with_a_linear_model() {
     let base = Instant::now();
@@ -145,11 +134,11 @@ fn the_table_agrees_with_a_linear_model() {
     let mut table = TokenTable::default();
     // The former implementation: a map scanned for expiry and for the oldest token.
     let mut model: HashMap<String, (Instant, u64)> = HashMap::new();
-    let mut rng = Lcg(7);
+    let mut rng = StdRng::seed_from_u64(7);
     for step in 0..20_000u64 {
         let now = at(base, step);
-        let key = format!("k{}", rng.below(60));
-        match rng.below(4) {
+        let key = format!("k{}", rng.gen_range(0..60));
+        match rng.gen_range(0..4) {
             0 => {
                 assert_eq!(table.remove(&key), model.remove(&key).map(|(_, v)| v));
             }

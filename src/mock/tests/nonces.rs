@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use rand::{rngs::StdRng, Rng, SeedableRng};
+
 use crate::mock::nonces::NonceLog;
 
 const CAP: usize = 1_000;
@@ -76,19 +78,6 @@ fn when_full_the_oldest_timestamp_is_evicted() {
     assert!(log.record("key", "a", 10, 4));
 }
 
-/// A tiny deterministic generator (64-bit LCG), so the test needs no seed handling.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
-
 #[test]
 fn the_log_agrees_with_a_linear_model() {
     let window = 20;
@@ -98,14 +87,14 @@ fn the_log_agrees_with_a_linear_model() {
     let mut log = NonceLog::default();
     // The former implementation: a set of triples, scanned to purge and to find the oldest.
     let mut model: HashSet<(String, String, u64)> = HashSet::new();
-    let mut rng = Lcg(11);
+    let mut rng = StdRng::seed_from_u64(11);
     let mut now = 1_000u64;
     for step in 0..30_000 {
-        now += rng.below(3);
+        now += rng.gen_range(0..3);
         // Timestamps a little beyond the window on both sides, as a skewed client sends.
-        let timestamp = now + rng.below(2 * window + 10) - window - 5;
-        let key = format!("k{}", rng.below(2));
-        let nonce = format!("n{}", rng.below(8));
+        let timestamp = now + rng.gen_range(0..2 * window + 10) - window - 5;
+        let key = format!("k{}", rng.gen_range(0..2));
+        let nonce = format!("n{}", rng.gen_range(0..8));
 
         log.keep_between(now - window, now + window);
         let fresh = log.record(&key, &nonce, timestamp, cap);
