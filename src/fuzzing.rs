@@ -119,9 +119,7 @@ pub fn callback_query(query: &str) -> Result<Callback, LoginFailure> {
 /// # Errors
 /// When `stored` cannot be serialized.
 pub fn session_holding(key: &str, stored: &impl Serialize) -> Result<Session, String> {
-    let session = actix_web::test::TestRequest::default()
-        .to_srv_request()
-        .get_session();
+    let session = empty_session();
     session.insert(key, stored).map_err(|e| e.to_string())?;
     Ok(session)
 }

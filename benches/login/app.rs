@@ -36,6 +36,17 @@ macro_rules! routes {
     };
 }
 
+/// Runs the app made by the factory on the listener with [`WORKERS`] workers.
+macro_rules! serve {
+    ($listener:expr, $factory:expr) => {
+        HttpServer::new($factory)
+            .workers(WORKERS)
+            .listen($listener)
+            .expect("listen")
+            .run()
+    };
+}
+
 pub fn run(args: &[String]) {
     let database = arg_value(args, "--db").expect("--db <sqlite file>");
     let with_login = !args.iter().any(|a| a == "--without-login");
@@ -60,34 +71,23 @@ pub fn run(args: &[String]) {
             let callback_url = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
             let twitter = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, callback_url)
                 .api_base_url(provider)
-                .verifier(DieselVerifier::new(pool))
+                .verifier(DieselVerifier::new(pool.clone()))
                 .build()
                 .expect("a valid configuration");
-            HttpServer::new(move || {
-                routes!()
-                    .wrap(twitter.clone())
-                    .wrap(IdentityMiddleware::default())
-                    .wrap(session())
-            })
-            .workers(WORKERS)
-            .listen(listener)
-            .expect("listen")
-            .run()
+            serve!(listener, move || routes!()
+                .wrap(twitter.clone())
+                .wrap(IdentityMiddleware::default())
+                .wrap(session()))
         } else {
-            // The pool stays open, idle, as in the app with the middleware.
-            let _pool = pool;
-            HttpServer::new(move || {
-                routes!()
-                    .wrap(IdentityMiddleware::default())
-                    .wrap(session())
-            })
-            .workers(WORKERS)
-            .listen(listener)
-            .expect("listen")
-            .run()
+            serve!(listener, move || routes!()
+                .wrap(IdentityMiddleware::default())
+                .wrap(session()))
         };
         say("ready");
         server.await.expect("the app server runs");
+        // Both apps hold their pool until the server stops (the app without the middleware
+        // keeps it open and idle).
+        drop(pool);
     });
 }
 
