@@ -14,8 +14,6 @@ mod flow;
 #[doc(hidden)]
 pub mod fuzzing;
 mod middleware;
-#[cfg(feature = "mock-provider")]
-pub mod mock;
 pub mod oauth;
 #[cfg(feature = "redis")]
 mod redis_store;

@@ -100,7 +100,7 @@ async fn a_forged_token_never_reaches_the_provider() {
     );
     assert_eq!(
         app.provider
-            .requests(actix_twitter_login::mock::MockEndpoint::AccessToken),
+            .requests(actix_twitter_login_testkit::MockEndpoint::AccessToken),
         0
     );
     // The real callback still works afterwards.
@@ -195,7 +195,7 @@ async fn a_copy_of_the_cookie_from_before_the_callback_cannot_replay_it() {
     assert!(replay.body.contains("already used"), "{}", replay.body);
     assert_eq!(
         app.provider
-            .requests(actix_twitter_login::mock::MockEndpoint::AccessToken),
+            .requests(actix_twitter_login_testkit::MockEndpoint::AccessToken),
         1,
         "the replay never reaches the provider"
     );

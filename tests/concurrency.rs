@@ -2,7 +2,7 @@
 
 mod common;
 
-use actix_twitter_login::mock::MockUser;
+use actix_twitter_login_testkit::MockUser;
 use common::{Browser, TestApp};
 use futures_util::future::join_all;
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use actix_twitter_login::mock::{Fault, MockEndpoint, MockUser};
+use actix_twitter_login_testkit::{Fault, MockEndpoint, MockUser};
 use common::{Browser, TestApp};
 use futures_util::future::join_all;
 

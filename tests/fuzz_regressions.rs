@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use actix_twitter_login::{
     fuzzing::{self, SignInput, Taken},
-    mock::signature::{self, AuthorizationHeader},
     Secret, TemporaryCredentials, TwitterLogin,
 };
+use actix_twitter_login_testkit::signature::{self, AuthorizationHeader};
 
 const KEY: &str = "oauth:twitter";
 

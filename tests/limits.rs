@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use actix_twitter_login::mock::{Fault, MockEndpoint};
+use actix_twitter_login_testkit::{Fault, MockEndpoint};
 use common::{Browser, TestApp, SESSION_COOKIE};
 
 #[actix_web::test]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use actix_twitter_login::mock::MockUser;
+use actix_twitter_login_testkit::MockUser;
 use common::{Browser, Sessions, TestApp, SESSION_COOKIE};
 
 #[actix_web::test]
@@ -27,7 +27,7 @@ async fn first_login_creates_the_user_and_signs_in() {
     assert_eq!(app.provider.rejected(), 0);
     assert_eq!(
         app.provider
-            .requests(actix_twitter_login::mock::MockEndpoint::UsersMe),
+            .requests(actix_twitter_login_testkit::MockEndpoint::UsersMe),
         1
     );
     app.stop().await;

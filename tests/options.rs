@@ -5,7 +5,8 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use actix_twitter_login::{mock::MockUser, Profile, ProfileSource, Verdict};
+use actix_twitter_login::{Profile, ProfileSource, Verdict};
+use actix_twitter_login_testkit::MockUser;
 use common::{query_value, Browser, TestApp};
 
 #[actix_web::test]

@@ -22,7 +22,7 @@ async fn other_routes_and_methods_pass_through_without_a_session() {
     assert_eq!(browser.get(&app.url("/nope")).await.status, 404);
     assert_eq!(
         app.provider
-            .requests(actix_twitter_login::mock::MockEndpoint::RequestToken),
+            .requests(actix_twitter_login_testkit::MockEndpoint::RequestToken),
         0
     );
     app.stop().await;

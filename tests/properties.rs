@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use actix_twitter_login::{
     fuzzing::{self, Callback, SignInput},
-    mock::signature::{self, AuthorizationHeader},
     LoginFailure,
 };
+use actix_twitter_login_testkit::signature::{self, AuthorizationHeader};
 use proptest::{prelude::*, sample::Index};
 use url::form_urlencoded::Serializer;
 

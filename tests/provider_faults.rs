@@ -5,10 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use actix_twitter_login::{
-    mock::{Fault, MockEndpoint},
-    ProfileErrorPolicy, ProfileSource,
-};
+use actix_twitter_login::{ProfileErrorPolicy, ProfileSource};
+use actix_twitter_login_testkit::{Fault, MockEndpoint};
 use common::{Browser, TestApp};
 
 async fn start_fails(app: &TestApp, browser: &Browser) -> common::Page {

@@ -8,10 +8,8 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use actix_twitter_login::{
-    mock::{Fault, MockEndpoint},
-    TwitterLogin,
-};
+use actix_twitter_login::TwitterLogin;
+use actix_twitter_login_testkit::{Fault, MockEndpoint};
 use common::{Browser, Sessions, TestApp, CONSUMER_SECRET};
 
 #[derive(Clone, Default)]

@@ -5,10 +5,10 @@
 mod common;
 
 use actix_twitter_login::{
-    mock::{MockProvider, MockUser, RunningProvider},
     store::{self, DieselVerifier},
     TwitterLogin,
 };
+use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
 use actix_web::dev::ServerHandle;
 use common::{
     approve, backend::redis_url, bind, me, redis_store, serve, store_options, Backend, Browser,

@@ -8,7 +8,7 @@
 //!   roles as separate processes, drives the load from its own process and prints the figures;
 //! - `--role app`: the app under test (`HttpServer`, 2 workers, SQLite, cookie sessions), with
 //!   `--without-login` the same app without the `TwitterLogin` middleware;
-//! - `--role provider`: the crate's local OAuth 1.0a provider with one account per login.
+//! - `--role provider`: the test kit's local OAuth 1.0a provider with one account per login.
 //!
 //! Children print what the orchestrator needs on stdout (`port N`, `ready`), take commands on
 //! stdin, and exit when their stdin closes, so nothing outlives the run.

@@ -1,4 +1,4 @@
-//! `--role provider`: the crate's local OAuth 1.0a provider in a process of its own, with one
+//! `--role provider`: the test kit's local OAuth 1.0a provider in a process of its own, with one
 //! account per login of the run (`u0`, `u1`, ...).
 //!
 //! Protocol on stdio: prints `port N` once listening. Reads commands on stdin: `faults P` makes
@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use actix_twitter_login::mock::{Fault, MockEndpoint, MockProvider, MockUser, RunningProvider};
+use actix_twitter_login_testkit::{Fault, MockEndpoint, MockProvider, MockUser, RunningProvider};
 
 use super::{arg_value, screen_name, stdin_lines, twitter_id, CONSUMER_KEY, CONSUMER_SECRET};
 

@@ -6,10 +6,10 @@ use std::net::TcpListener;
 use actix_identity::{IdentityExt as _, IdentityMiddleware};
 use actix_session::SessionMiddleware;
 use actix_twitter_login::{
-    mock::{MockProvider, MockUser, RunningProvider},
     store::{self, DieselVerifier, StoreOptions},
     TwitterLogin,
 };
+use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
 use actix_web::{cookie::Key, dev::Server, web, App, HttpRequest, HttpResponse, HttpServer};
 use tera::{Context, Tera};
 

@@ -1,6 +1,6 @@
 //! A complete app with "Sign in with Twitter": `cargo run --example demo`.
 //!
-//! Without `TWITTER_API_KEY` it starts the crate's local provider in-process, so the whole
+//! Without `TWITTER_API_KEY` it starts the test kit's local provider in-process, so the whole
 //! flow can be clicked through offline. See the README for the environment variables.
 
 mod app;

@@ -12,10 +12,10 @@ use std::net::TcpListener;
 
 use actix_session::storage::CookieSessionStore;
 use actix_twitter_login::{
-    mock::{MockProvider, MockUser, RunningProvider},
     store::{self, DieselVerifier, StoreOptions},
     TwitterLogin, TwitterLoginBuilder,
 };
+use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
 use actix_web::{cookie::Key, dev::ServerHandle};
 
 pub use app::{redis_store, serve};

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::support::*;
-use crate::mock::{Fault, MockEndpoint};
+use crate::{Fault, MockEndpoint};
 
 /// X's bodies, written out here rather than taken from the implementation.
 const FORBIDDEN_453_JSON: &str = r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product","code":453}]}"#;
@@ -34,7 +34,7 @@ async fn rate_limited_uses_each_api_generation_shape() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(reset > crate::mock::signature::unix_now());
+    assert!(reset > crate::signature::unix_now());
 
     get_signed(&provider, VERIFY, &token, &secret).await.assert(
         429,
@@ -72,7 +72,7 @@ async fn access_level_faults_answer_x_bodies() {
 async fn faults_apply_after_the_signature_check() {
     let provider = start().await;
     provider.inject(MockEndpoint::RequestToken, Fault::RateLimited);
-    let bad = crate::mock::signature::Signer::new(KEY, "wrong").callback(CALLBACK);
+    let bad = crate::signature::Signer::new(KEY, "wrong").callback(CALLBACK);
     let reply = request_token_with(&provider, bad).await;
     assert_eq!(reply.status, 401, "{reply:?}");
     let reply = request_token_with(&provider, signer().callback(CALLBACK)).await;

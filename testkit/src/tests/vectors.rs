@@ -1,7 +1,7 @@
 //! The published signature vectors (X docs, RFC 5849 and its erratum 2550, the `oauth-sign`
 //! Twitter tests) checked against the provider's own RFC 5849 code.
 
-use crate::mock::signature::{
+use crate::signature::{
     base_string, base_string_uri, parse_form, sign, verify, AuthorizationHeader, Signer,
 };
 

@@ -6,7 +6,7 @@
 //! a bug in the other. Integration tests can use [`Signer`] to sign requests to the provider.
 //!
 //! ```
-//! use actix_twitter_login::mock::signature::{base_string_uri, sign};
+//! use actix_twitter_login_testkit::signature::{base_string_uri, sign};
 //!
 //! // RFC 5849 §1.2, temporary credentials request.
 //! let uri = base_string_uri("https://photos.example.net/initiate").unwrap();

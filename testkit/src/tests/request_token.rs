@@ -7,7 +7,7 @@ use std::{
 };
 
 use super::support::*;
-use crate::mock::{signature::unix_now, MockEndpoint};
+use crate::{signature::unix_now, MockEndpoint};
 
 const CODE_32: &str = r#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#;
 const CODE_135: &str = r#"{"errors":[{"code":135,"message":"Timestamp out of bounds."}]}"#;
@@ -57,12 +57,11 @@ async fn accepts_a_header_without_oauth_version_and_with_a_realm() {
 #[actix_web::test]
 async fn refuses_a_bad_signature_with_code_32() {
     let provider = start().await;
-    let wrong_secret =
-        crate::mock::signature::Signer::new(KEY, "not-the-secret").callback(CALLBACK);
+    let wrong_secret = crate::signature::Signer::new(KEY, "not-the-secret").callback(CALLBACK);
     request_token_with(&provider, wrong_secret)
         .await
         .assert(401, CODE_32);
-    let unknown_key = crate::mock::signature::Signer::new("other-key", SECRET).callback(CALLBACK);
+    let unknown_key = crate::signature::Signer::new("other-key", SECRET).callback(CALLBACK);
     request_token_with(&provider, unknown_key)
         .await
         .assert(401, CODE_32);

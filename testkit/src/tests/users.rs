@@ -1,6 +1,6 @@
 //! The user index: lookups by id and by screen name, first user wins on duplicates.
 
-use crate::mock::{users::Users, MockUser};
+use crate::{users::Users, MockUser};
 
 fn users() -> Users {
     Users::new(vec![

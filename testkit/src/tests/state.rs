@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::mock::state::{Grant, State};
+use crate::state::{Grant, State};
 
 const WINDOW: Duration = Duration::from_secs(300);
 
@@ -100,7 +100,7 @@ fn access_tokens_are_capped_oldest_first() {
 
 #[test]
 fn debug_output_holds_no_secret() {
-    use crate::mock::{
+    use crate::{
         state::{Config, Shared},
         users::Users,
         MockUser,

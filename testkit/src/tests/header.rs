@@ -1,6 +1,6 @@
 //! `Authorization` header parsing, percent-coding and base string URI edge cases.
 
-use crate::mock::signature::{
+use crate::signature::{
     base_string_uri, form_decode, normalized_parameters, parse_form, percent_decode,
     percent_encode, AuthorizationHeader, SignatureError,
 };

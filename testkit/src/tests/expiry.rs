@@ -8,7 +8,7 @@ use std::{
 
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use crate::mock::expiry::TokenTable;
+use crate::expiry::TokenTable;
 
 /// `n` seconds after `base`.
 fn at(base: Instant, n: u64) -> Instant {

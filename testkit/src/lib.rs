@@ -1,5 +1,5 @@
 //! A strict local OAuth 1.0a provider: Twitter's OAuth and profile endpoints on loopback, for
-//! tests and offline demos (feature `mock-provider`).
+//! tests and offline demos.
 //!
 //! The provider serves, relative to [`RunningProvider::base_url`]:
 //!
@@ -27,7 +27,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use actix_twitter_login::mock::{MockProvider, MockUser};
+//! use actix_twitter_login_testkit::{MockProvider, MockUser};
 //!
 //! let provider = MockProvider::builder("consumer-key", "consumer-secret")
 //!     .callback_url("http://127.0.0.1:8080/auth/twitter/callback")
@@ -39,6 +39,9 @@
 //! provider.stop().await;
 //! # Ok(()) }
 //! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use std::{
     fmt, io,

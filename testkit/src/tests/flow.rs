@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::support::*;
-use crate::mock::{MockEndpoint, MockProvider, MockUser};
+use crate::{MockEndpoint, MockProvider, MockUser};
 
 const INVALID_REQUEST_TOKEN: &str = "Invalid request token.";
 const INVALID_VERIFIER: &str =

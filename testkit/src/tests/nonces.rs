@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use crate::mock::nonces::NonceLog;
+use crate::nonces::NonceLog;
 
 const CAP: usize = 1_000;
 

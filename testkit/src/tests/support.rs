@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::mock::{
+use crate::{
     signature::{parse_form, Signer},
     MockProvider, MockProviderBuilder, MockUser, RunningProvider,
 };
