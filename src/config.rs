@@ -1,20 +1,14 @@
-//! The middleware's configuration and its builder.
+//! The middleware's validated configuration, shared by every worker.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use url::Url;
+use crate::{protocol::Protocol, replay::SpentTokens, templates::Templates, verify::Verify};
 
-use std::sync::Arc;
-
-use crate::{
-    credentials::ClientCredentials,
-    oauth::{ProfileSource, SignedUrl},
-    templates::Templates,
-    verify::Verify,
-};
-
-/// The API base URL the four provider URLs derive from by default.
+/// The API base URL the provider URLs derive from by default.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.x.com";
+
+/// The path that starts a login unless the builder says otherwise.
+pub(crate) const DEFAULT_LOGIN_PATH: &str = "/login/twitter";
 
 /// What a failed login pushes onto the session's `messages` list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,49 +44,20 @@ impl From<String> for FailureMessage {
     }
 }
 
-/// What to do when the profile call fails (for example 403 code 453, or 429).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ProfileErrorPolicy {
-    /// Continue with the identity from the access-token reply and log a warning (the default).
-    #[default]
-    UseAccessToken,
-    /// Fail the login.
-    Fail,
-}
-
-/// The provider URLs, all absolute; the signed ones carry no query and are prepared for
-/// signing once, here.
-#[derive(Debug, Clone)]
-pub(crate) struct Endpoints {
-    pub request_token: SignedUrl,
-    pub authenticate: Url,
-    pub access_token: SignedUrl,
-    pub users_me: SignedUrl,
-    pub verify_credentials: SignedUrl,
-}
-
 /// The validated configuration, shared by every worker.
 pub(crate) struct Config {
-    pub client: ClientCredentials,
-    pub callback_url: String,
+    pub protocol: Protocol,
     pub callback_path: String,
     pub login_path: String,
-    pub endpoints: Endpoints,
-    pub force_login: bool,
-    pub screen_name: Option<String>,
-    pub profile_source: ProfileSource,
-    pub user_fields: String,
-    pub include_email: bool,
-    pub on_profile_error: ProfileErrorPolicy,
     pub success_redirect: String,
     pub failure_redirect: Option<String>,
     pub failure_message: FailureMessage,
     pub session_key: String,
-    pub provider_timeout: Duration,
-    pub max_reply_bytes: usize,
     pub max_pending_logins: usize,
     pub pending_login_ttl: Duration,
     pub verifier: Box<dyn Verify>,
     pub verify_timeout: Duration,
     pub templates: Arc<Templates>,
+    /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
+    pub spent: SpentTokens,
 }

@@ -1,4 +1,4 @@
-//! Credentials in RFC 5849's words: client, temporary and token credentials.
+//! What the app receives of a login: the token credentials (RFC 5849's words), and [`Secret`].
 //!
 //! Every secret is wrapped in [`Secret`], whose `Debug` output is redacted and which has no
 //! `PartialEq`, so a secret cannot end up in a log line or be compared in variable time by
@@ -34,24 +34,6 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The client credentials: the app's consumer key (API key) and consumer secret.
-#[derive(Clone, Debug)]
-pub struct ClientCredentials {
-    /// The consumer key (`oauth_consumer_key`); not secret.
-    pub key: String,
-    /// The consumer secret.
-    pub secret: Secret,
-}
-
-/// Temporary credentials (the "request token") obtained in the first leg of the flow.
-#[derive(Clone, Debug)]
-pub struct TemporaryCredentials {
-    /// The temporary credentials identifier (`oauth_token`).
-    pub token: String,
-    /// The temporary credentials shared secret (`oauth_token_secret`).
-    pub secret: Secret,
-}
-
 /// Token credentials (the "access token") that act for the signed-in user.
 #[derive(Clone, Debug)]
 pub struct TokenCredentials {
@@ -71,13 +53,8 @@ mod tests {
             token: "tok".into(),
             secret: Secret::new("very-secret-value"),
         };
-        let client = ClientCredentials {
-            key: "key".into(),
-            secret: Secret::new("consumer-secret-value"),
-        };
-        let printed = format!("{token:?} {client:?} {:?}", token.secret);
+        let printed = format!("{token:?} {:?}", token.secret);
         assert!(!printed.contains("very-secret-value"), "{printed}");
-        assert!(!printed.contains("consumer-secret-value"), "{printed}");
         assert!(printed.contains("[redacted]"));
         assert_eq!(token.secret.expose(), "very-secret-value");
     }

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 
 use crate::{
-    oauth::ProviderError,
+    oauth1::{callback::MalformedCallback, ProviderError},
     verify::{VerifyError, VerifyErrorKind},
 };
 
@@ -61,7 +61,7 @@ pub enum ConfigError {
 /// Why a login failed. Its `Display` is for the log (it never holds a secret); users see
 /// [`LoginFailure::user_message`].
 #[derive(Debug, thiserror::Error)]
-pub enum LoginFailure {
+pub(crate) enum LoginFailure {
     /// The user cancelled at Twitter (`denied` on the callback).
     #[error("the user denied the authorization")]
     Denied,
@@ -96,6 +96,12 @@ pub enum LoginFailure {
     Session(String),
 }
 
+impl From<MalformedCallback> for LoginFailure {
+    fn from(MalformedCallback(reason): MalformedCallback) -> Self {
+        Self::MalformedCallback(reason)
+    }
+}
+
 impl LoginFailure {
     /// The status answered when no failure redirect is configured.
     ///
@@ -107,7 +113,7 @@ impl LoginFailure {
     /// | other provider errors, profile mismatch | 502 |
     /// | verify: unavailable | 503 |
     /// | verify: internal, session | 500 |
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
@@ -125,7 +131,7 @@ impl LoginFailure {
     }
 
     /// The short, readable text shown to the user (the built-in failure message).
-    pub fn user_message(&self) -> &str {
+    pub(crate) fn user_message(&self) -> &str {
         match self {
             LoginFailure::Denied => "You cancelled signing in with Twitter.",
             LoginFailure::NoPendingLogin => {
@@ -161,7 +167,7 @@ impl LoginFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oauth::Endpoint;
+    use crate::oauth1::error::Endpoint;
     use std::time::Duration;
 
     #[test]

@@ -1,4 +1,5 @@
-//! The two legs of the login as the middleware runs them, and how a failure is answered.
+//! The login as the middleware runs it, whatever the protocol: pending logins in the session,
+//! single use; the verify step; logging in; and how a failure is answered.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -11,15 +12,14 @@ use actix_web::{
 };
 
 use crate::{
-    callback::CallbackQuery,
-    config::{Config, FailureMessage, ProfileErrorPolicy},
+    config::{Config, FailureMessage},
     error::LoginFailure,
-    oauth::{client, Profile},
-    session::{self, Taken},
+    protocol::Callback,
+    session::{self, PendingLogin, Taken},
     verify::{Verdict, VerifyError},
 };
 
-/// Leg 1: obtain temporary credentials, remember them, send the user to Twitter.
+/// Leg 1: start the login with the provider, remember it, send the user to Twitter.
 pub(crate) async fn start(
     req: ServiceRequest,
     config: &Config,
@@ -36,31 +36,20 @@ async fn begin(
     config: &Config,
     http: &awc::Client,
 ) -> Result<String, LoginFailure> {
-    let temporary = client::temporary_credentials(http, config).await?;
+    let started = config.protocol.start(http).await?;
     session::remember(
         &req.get_session(),
         &config.session_key,
-        &temporary,
+        &started.pending,
         config.max_pending_logins,
         config.pending_login_ttl,
     )
-    .map_err(LoginFailure::Session)?;
-    let mut url = config.endpoints.authenticate.clone();
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("oauth_token", &temporary.token);
-        if config.force_login {
-            query.append_pair("force_login", "true");
-        }
-        if let Some(screen_name) = &config.screen_name {
-            query.append_pair("screen_name", screen_name);
-        }
-    }
-    Ok(url.into())
+    .map_err(|e| LoginFailure::Session(e.to_string()))?;
+    Ok(started.location)
 }
 
-/// Leg 2: the callback. Checks the token against this session's pending logins, exchanges it
-/// for token credentials, loads the profile, runs the verify step and logs the user in.
+/// Leg 2: the callback. Checks the key against this session's pending logins, lets the
+/// protocol finish the login, runs the verify step and logs the user in.
 pub(crate) async fn callback(
     req: ServiceRequest,
     config: &Config,
@@ -80,45 +69,33 @@ async fn finish(
     config: &Config,
     http: &awc::Client,
 ) -> Result<String, LoginFailure> {
-    let query = CallbackQuery::parse(req.query_string())?;
     let session = req.get_session();
-    let (token, verifier) = match query {
-        CallbackQuery::Denied { token } => {
+    let (key, grant) = match config.protocol.callback(req.query_string())? {
+        Callback::Denied { key } => {
             // The user cancelled: the pending login is spent either way.
-            if let Some(token) = token {
-                if let Taken::Found(temporary) = take(&session, config, &token)? {
-                    spend(config, &temporary.token);
+            if let Some(key) = key {
+                if let Taken::Found(pending) = take(&session, config, &key)? {
+                    spend(config, &pending);
                 }
             }
             return Err(LoginFailure::Denied);
         }
-        CallbackQuery::Approved { token, verifier } => (token, verifier),
+        Callback::Approved { key, grant } => (key, grant),
     };
     // Consumed before use: a replayed or concurrent callback finds nothing.
-    let temporary = match take(&session, config, &token)? {
-        Taken::Found(temporary) => temporary,
+    let pending = match take(&session, config, &key)? {
+        Taken::Found(pending) => pending,
         Taken::Mismatch => return Err(LoginFailure::TokenMismatch),
         Taken::Empty => return Err(LoginFailure::NoPendingLogin),
     };
-    // A copy of an older cookie may still list it: the process remembers what was spent.
-    if !spend(config, &temporary.token) {
+    // A copy of an older cookie may still list it: the middleware remembers what was spent.
+    if !spend(config, &pending) {
         return Err(LoginFailure::Replayed);
     }
-    let access = client::token_credentials(http, config, &temporary, &verifier).await?;
-    let profile = match client::profile(http, config, &access).await {
-        Ok(profile) if profile.id == access.user_id => profile,
-        Ok(_) => return Err(LoginFailure::ProfileMismatch),
-        Err(error) if config.on_profile_error == ProfileErrorPolicy::UseAccessToken => {
-            tracing::warn!(
-                error = %error,
-                hint = error.hint().unwrap_or(""),
-                "profile call failed; continuing with the access-token identity"
-            );
-            Profile::from_access_token(&access.user_id, &access.screen_name)
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let verify = config.verifier.verify(access.credentials, profile);
+    let signed_in = config.protocol.finish(http, pending, &grant).await?;
+    let verify = config
+        .verifier
+        .verify(signed_in.credentials, signed_in.profile);
     let verdict = match actix_web::rt::time::timeout(config.verify_timeout, verify).await {
         Ok(verdict) => verdict?,
         Err(_) => {
@@ -135,20 +112,16 @@ async fn finish(
     }
 }
 
-fn take(session: &Session, config: &Config, token: &str) -> Result<Taken, LoginFailure> {
-    session::take(
-        session,
-        &config.session_key,
-        token,
-        config.pending_login_ttl,
-    )
-    .map_err(LoginFailure::Session)
+fn take(session: &Session, config: &Config, key: &str) -> Result<Taken, LoginFailure> {
+    session::take(session, &config.session_key, key, config.pending_login_ttl)
+        .map_err(|e| LoginFailure::Session(e.to_string()))
 }
 
-/// Marks the temporary credentials' token as spent; `false` when it already was.
-fn spend(config: &Config, token: &str) -> bool {
+/// Marks the pending login's key as spent; `false` when it already was.
+fn spend(config: &Config, pending: &PendingLogin) -> bool {
     let now = session::now();
-    crate::replay::spent_tokens().spend(token, now, now + config.pending_login_ttl.as_secs())
+    let expires = now + config.pending_login_ttl.as_secs();
+    config.spent.spend(&pending.key, now, expires)
 }
 
 /// Logs the user in with actix-identity, which renews the session id (fixation protection).

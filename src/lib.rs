@@ -2,39 +2,48 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// From the app's side down: the builder makes the middleware, which routes two paths to the
+// flow; the flow runs a protocol through `protocol` and keeps its state in `session`.
 mod builder;
-mod builder_urls;
-mod callback;
 mod config;
-pub mod credentials;
-mod deadline_store;
+mod middleware;
+mod validate;
+
 mod error;
 mod flow;
-#[cfg(feature = "__fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
-mod middleware;
-pub mod oauth;
+mod protocol;
+mod replay;
+mod session;
+
+mod oauth1;
+
+mod credentials;
+mod profile;
+mod text;
+mod verify;
+
+mod deadline_store;
 #[cfg(feature = "redis")]
 mod redis_store;
-mod replay;
 mod routes;
-mod session;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod store;
 mod templates;
-mod validate;
-mod verify;
+
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzz;
 
 pub use builder::TwitterLoginBuilder;
-pub use config::{FailureMessage, ProfileErrorPolicy, DEFAULT_API_BASE_URL};
-pub use credentials::{ClientCredentials, Secret, TemporaryCredentials, TokenCredentials};
+pub use config::{FailureMessage, DEFAULT_API_BASE_URL};
+pub use credentials::{Secret, TokenCredentials};
 pub use deadline_store::DeadlineStore;
-pub use error::{ConfigError, LoginFailure};
+pub use error::ConfigError;
 pub use middleware::TwitterLogin;
 #[doc(hidden)]
 pub use middleware::TwitterLoginMiddleware;
-pub use oauth::{Profile, ProfileSource, ProviderError};
+pub use oauth1::ProfileErrorPolicy;
+pub use profile::{Profile, ProfileSource};
 #[cfg(feature = "redis")]
 pub use redis_store::{redis_session_store, RedisStoreOptions};
 pub use routes::{routes, Routes};

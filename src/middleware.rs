@@ -6,15 +6,13 @@ use std::{rc::Rc, sync::Arc};
 use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform},
-    http::Method,
+    http::{header, Method},
     Error,
 };
 use futures_core::future::LocalBoxFuture;
 use futures_util::future::{ready, Either, MapOk, Ready, TryFutureExt as _};
 
-use crate::{
-    builder::TwitterLoginBuilder, config::Config, error::ConfigError, flow, oauth, routes::Routes,
-};
+use crate::{config::Config, flow, routes::Routes};
 
 /// The "Sign in with Twitter" middleware. Build it with [`TwitterLogin::builder`], add it with
 /// `App::wrap` inside (that is, before in code) the identity and session middleware:
@@ -52,45 +50,13 @@ pub struct TwitterLogin {
 impl std::fmt::Debug for TwitterLogin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TwitterLogin")
-            .field("client", &self.config.client)
+            .field("protocol", &self.config.protocol)
             .field("login_path", &self.config.login_path)
-            .field("callback_url", &self.config.callback_url)
             .finish_non_exhaustive()
     }
 }
 
 impl TwitterLogin {
-    /// A builder with the three required values: the consumer key and secret (X's "API Key"
-    /// and "API Key Secret") and the callback URL registered with X. The callback route is the
-    /// callback URL's path.
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
-    ///     .build()
-    ///     .unwrap();
-    /// assert_eq!(twitter.callback_path(), "/oauth/callback/twitter");
-    /// ```
-    pub fn builder(
-        consumer_key: impl Into<String>,
-        consumer_secret: impl Into<String>,
-        callback_url: impl Into<String>,
-    ) -> TwitterLoginBuilder {
-        TwitterLoginBuilder::new(consumer_key, consumer_secret, callback_url)
-    }
-
-    /// The middleware with every default: `builder(..).build()`.
-    ///
-    /// # Errors
-    /// See [`TwitterLoginBuilder::build`].
-    pub fn new(
-        consumer_key: impl Into<String>,
-        consumer_secret: impl Into<String>,
-        callback_url: impl Into<String>,
-    ) -> Result<Self, ConfigError> {
-        Self::builder(consumer_key, consumer_secret, callback_url).build()
-    }
-
     pub(crate) fn from_config(config: Arc<Config>) -> Self {
         Self { config }
     }
@@ -142,7 +108,7 @@ where
         ready(Ok(TwitterLoginMiddleware {
             service,
             config: Arc::clone(&self.config),
-            client: Rc::new(oauth::client::http_client()),
+            client: Rc::new(http_client()),
         }))
     }
 }
@@ -195,4 +161,20 @@ where
             ServiceResponse::map_into_left_body;
         Either::Left(self.service.call(req).map_ok(map))
     }
+}
+
+/// Builds the HTTP client used for provider calls (one per worker: awc's client is `!Send`).
+pub(crate) fn http_client() -> awc::Client {
+    // awc's rustls support needs a process-wide crypto provider; installing it twice is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // awc's own timeout (5 s unless set) would only cover the wait for the headers, with a
+    // second timer per call: `exchange` puts one deadline on the whole exchange instead.
+    awc::Client::builder()
+        .disable_redirects()
+        .disable_timeout()
+        .add_default_header((
+            header::USER_AGENT,
+            concat!("actix-twitter-login/", env!("CARGO_PKG_VERSION")),
+        ))
+        .finish()
 }

@@ -1,27 +1,22 @@
-//! Temporary-credential tokens already spent in this process.
+//! Pending-login keys (temporary-credential tokens) already spent by one middleware.
 //!
 //! With the cookie session store a copy of the cookie taken before the callback still lists the
-//! pending login, so the session alone cannot make a callback single use. Every token the
+//! pending login, so the session alone cannot make a callback single use. Every key the
 //! callback consumes (or the user denies) is recorded here until it would have expired anyway;
-//! a second callback with it fails before anything is sent to the provider. With a server-side
-//! store (Redis) the session already guarantees this across instances.
+//! a second callback with it fails before anything is sent to the provider. The set belongs to
+//! the middleware and is shared by its workers; with a server-side store (Redis) the session
+//! already guarantees this across instances.
 
 use std::{
     collections::{hash_map::RandomState, HashSet, VecDeque},
     hash::BuildHasher,
-    sync::{Mutex, OnceLock},
+    sync::Mutex,
 };
 
 /// At most this many spent tokens are remembered (16 bytes each, about 1 MiB with the set);
 /// past it the oldest is forgotten first. That happens before its expiry only above about 70
 /// logins a second sustained over the 15-minute default lifetime.
 const MAX_SPENT: usize = 65_536;
-
-/// The one list of the process, shared by every worker and every middleware built in it.
-pub(crate) fn spent_tokens() -> &'static SpentTokens {
-    static SPENT: OnceLock<SpentTokens> = OnceLock::new();
-    SPENT.get_or_init(SpentTokens::default)
-}
 
 #[derive(Debug, Default)]
 pub(crate) struct SpentTokens {

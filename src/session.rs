@@ -1,13 +1,17 @@
-//! What the login keeps in the actix-session: the pending logins (temporary credentials,
-//! single use, expiring, bounded in number) and the `messages` list.
+//! What the login keeps in the actix-session: the pending logins (single use, expiring,
+//! bounded in number) and the `messages` list.
+//!
+//! A pending login is whatever the protocol must find again at the callback: a key the
+//! callback presents (the temporary credentials' `oauth_token` in OAuth 1.0a) and a secret that
+//! never leaves the server side of the session (the temporary credentials' secret).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use actix_session::Session;
+use actix_session::{Session, SessionInsertError};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use crate::credentials::{Secret, TemporaryCredentials};
+use crate::credentials::Secret;
 
 /// The session key of the messages list, as passport's `failureMessage` uses it.
 pub const MESSAGES_KEY: &str = "messages";
@@ -15,24 +19,33 @@ pub const MESSAGES_KEY: &str = "messages";
 /// At most this many messages are kept; older ones are dropped first.
 const MAX_MESSAGES: usize = 8;
 
+/// A login started in this session and not yet finished.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingLogin {
+    /// What the callback presents to find it.
+    pub key: String,
+    /// What only the server side may know of it.
+    pub secret: Secret,
+}
+
 /// One pending login as stored in the session (no `Debug`: it holds a secret).
 #[derive(Serialize, Deserialize)]
 struct Pending {
-    /// `oauth_token` of the temporary credentials.
+    /// The key (`oauth_token` of the temporary credentials).
     t: String,
-    /// Its secret. Kept in the session only: use an encrypted (`Private`) cookie or a
+    /// The secret. Kept in the session only: use an encrypted (`Private`) cookie or a
     /// server-side store.
     s: String,
     /// When it was issued, in seconds since the Unix epoch.
     i: u64,
 }
 
-/// The outcome of looking up the callback's token.
+/// The outcome of looking up the callback's key.
 #[derive(Debug)]
-pub enum Taken {
+pub(crate) enum Taken {
     /// The pending login, now removed from the session.
-    Found(TemporaryCredentials),
-    /// Other logins are pending, but not this token.
+    Found(PendingLogin),
+    /// Other logins are pending, but not this key.
     Mismatch,
     /// Nothing is pending: the session is new, lost, or every login expired.
     Empty,
@@ -60,37 +73,37 @@ fn load(session: &Session, key: &str, now: u64, ttl: Duration) -> Vec<Pending> {
         .collect()
 }
 
-fn store(session: &Session, key: &str, list: &[Pending]) -> Result<(), String> {
+fn store(session: &Session, key: &str, list: &[Pending]) -> Result<(), SessionInsertError> {
     if list.is_empty() {
         session.remove(key);
         return Ok(());
     }
-    session.insert(key, list).map_err(|e| e.to_string())
+    session.insert(key, list)
 }
 
-/// Remembers newly issued temporary credentials, dropping expired and the oldest past `max`.
+/// Remembers a newly started login, dropping expired ones and the oldest past `max`.
 pub(crate) fn remember(
     session: &Session,
     key: &str,
-    credentials: &TemporaryCredentials,
+    login: &PendingLogin,
     max: usize,
     ttl: Duration,
-) -> Result<(), String> {
-    remember_at(session, key, credentials, max, ttl, now())
+) -> Result<(), SessionInsertError> {
+    remember_at(session, key, login, max, ttl, now())
 }
 
 pub(crate) fn remember_at(
     session: &Session,
     key: &str,
-    credentials: &TemporaryCredentials,
+    login: &PendingLogin,
     max: usize,
     ttl: Duration,
     now: u64,
-) -> Result<(), String> {
+) -> Result<(), SessionInsertError> {
     let mut list = load(session, key, now, ttl);
     list.push(Pending {
-        t: credentials.token.clone(),
-        s: credentials.secret.expose().to_owned(),
+        t: login.key.clone(),
+        s: login.secret.expose().to_owned(),
         i: now,
     });
     let excess = list.len().saturating_sub(max);
@@ -98,13 +111,13 @@ pub(crate) fn remember_at(
     store(session, key, &list)
 }
 
-/// Takes (removes) the pending login whose token is `token`, comparing in constant time.
+/// Takes (removes) the pending login whose key is `token`, comparing in constant time.
 pub(crate) fn take(
     session: &Session,
     key: &str,
     token: &str,
     ttl: Duration,
-) -> Result<Taken, String> {
+) -> Result<Taken, SessionInsertError> {
     take_at(session, key, token, ttl, now())
 }
 
@@ -114,7 +127,7 @@ pub(crate) fn take_at(
     token: &str,
     ttl: Duration,
     now: u64,
-) -> Result<Taken, String> {
+) -> Result<Taken, SessionInsertError> {
     let mut list = load(session, key, now, ttl);
     let mut found = None;
     for (index, pending) in list.iter().enumerate() {
@@ -125,8 +138,8 @@ pub(crate) fn take_at(
     let taken = match found {
         Some(index) => {
             let pending = list.remove(index);
-            Taken::Found(TemporaryCredentials {
-                token: pending.t,
+            Taken::Found(PendingLogin {
+                key: pending.t,
                 secret: Secret::new(pending.s),
             })
         }
@@ -171,21 +184,18 @@ mod tests {
     const KEY: &str = "oauth:twitter";
     const TTL: Duration = Duration::from_secs(900);
 
-    fn temporary(token: &str) -> TemporaryCredentials {
-        TemporaryCredentials {
-            token: token.into(),
+    fn temporary(token: &str) -> PendingLogin {
+        PendingLogin {
+            key: token.into(),
             secret: Secret::new(format!("{token}-secret")),
         }
     }
 
     fn found(taken: Taken) -> String {
         match taken {
-            Taken::Found(credentials) => {
-                assert_eq!(
-                    credentials.secret.expose(),
-                    format!("{}-secret", credentials.token)
-                );
-                credentials.token
+            Taken::Found(login) => {
+                assert_eq!(login.secret.expose(), format!("{}-secret", login.key));
+                login.key
             }
             other => panic!("expected a pending login, got {other:?}"),
         }
@@ -269,5 +279,50 @@ mod tests {
         assert_eq!(messages.len(), MAX_MESSAGES);
         assert_eq!(messages.last().map(String::as_str), Some("m9"));
         assert!(take_messages(&session).is_empty());
+    }
+
+    /// Whether a login remembered at `now` with `ttl` is found by a callback at the same instant.
+    fn found_at_once(token: &str, secret: &str, ttl: Duration) -> bool {
+        let session = TestRequest::default().to_srv_request().get_session();
+        let login = PendingLogin {
+            key: token.to_owned(),
+            secret: Secret::new(secret),
+        };
+        let now = 1_000_000;
+        remember_at(&session, KEY, &login, 4, ttl, now).expect("remembered");
+        match take_at(&session, KEY, token, ttl, now).expect("read") {
+            Taken::Found(taken) => taken.key == token && taken.secret.expose() == secret,
+            Taken::Mismatch | Taken::Empty => false,
+        }
+    }
+
+    /// The fuzz target `pending_state`, minimized input `" 1"`: a 1 ms ttl, `max` 4, empty token and secret.
+    ///
+    /// The builder accepts any non-zero `pending_login_ttl`, but pending logins are compared in
+    /// whole seconds (`Duration::as_secs`), so a ttl under one second expires every login the
+    /// moment it is made and every callback fails with "no pending login". Either fix passes:
+    /// refusing such a ttl in the builder, or honouring it.
+    #[test]
+    fn a_sub_second_pending_login_ttl_is_refused_or_honoured() {
+        for ttl in [Duration::from_millis(1), Duration::from_millis(500)] {
+            let built =
+                crate::TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/callback")
+                    .pending_login_ttl(ttl)
+                    .build();
+            if built.is_ok() {
+                assert!(found_at_once("", "", ttl), "ttl {ttl:?}: fuzz input");
+                assert!(found_at_once("token", "secret", ttl), "ttl {ttl:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_second_ttl_finds_the_login_it_just_made() {
+        assert!(found_at_once("", "", Duration::from_secs(1)));
+        assert!(found_at_once(
+            "token",
+            "secret",
+            Duration::from_millis(1500)
+        ));
     }
 }

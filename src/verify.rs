@@ -5,7 +5,7 @@ use std::{error::Error as StdError, fmt, future::Future};
 
 use futures_core::future::LocalBoxFuture;
 
-use crate::{credentials::TokenCredentials, oauth::Profile};
+use crate::{credentials::TokenCredentials, profile::Profile};
 
 /// What the verify step decided, passport's `done(null, user)` and `done(null, false, info)`.
 #[derive(Debug, Clone, PartialEq, Eq)]

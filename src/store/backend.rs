@@ -71,6 +71,14 @@ impl fmt::Display for Backend {
     }
 }
 
+/// The SQLite migrations, compiled into the binary.
+#[cfg(feature = "sqlite")]
+const SQLITE: EmbeddedMigrations = diesel_migrations::embed_migrations!("migrations/sqlite");
+
+/// The PostgreSQL migrations, compiled into the binary.
+#[cfg(feature = "postgres")]
+const POSTGRES: EmbeddedMigrations = diesel_migrations::embed_migrations!("migrations/postgres");
+
 /// A Diesel connection of a backend the store supports, with what differs per backend.
 pub(super) trait BackendConnection:
     R2D2Connection + MigrationHarness<<Self as Connection>::Backend> + 'static
@@ -102,7 +110,7 @@ impl BackendConnection for diesel::SqliteConnection {
     const SETUP: &'static str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
                                  PRAGMA journal_mode = WAL;";
 
-    const MIGRATIONS: EmbeddedMigrations = super::migrate::SQLITE;
+    const MIGRATIONS: EmbeddedMigrations = SQLITE;
 
     const DEFAULT_POOL_SIZE: u32 = 1;
 
@@ -123,7 +131,7 @@ impl BackendConnection for diesel::PgConnection {
     /// No login statement may hang on a server that stopped answering.
     const SETUP: &'static str = "SET statement_timeout = 5000";
 
-    const MIGRATIONS: EmbeddedMigrations = super::migrate::POSTGRES;
+    const MIGRATIONS: EmbeddedMigrations = POSTGRES;
 
     const DEFAULT_POOL_SIZE: u32 = 8;
 

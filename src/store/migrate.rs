@@ -1,23 +1,11 @@
 //! The embedded migrations, one set per backend (`migrations/sqlite`, `migrations/postgres`),
 //! with the same versions and names.
 
-use diesel_migrations::EmbeddedMigrations;
-
 use super::{
     backend::BackendConnection,
     error::StoreError,
     pool::{with_connection, Pool},
 };
-
-/// The SQLite migrations, compiled into the binary.
-#[cfg(feature = "sqlite")]
-pub(super) const SQLITE: EmbeddedMigrations =
-    diesel_migrations::embed_migrations!("migrations/sqlite");
-
-/// The PostgreSQL migrations, compiled into the binary.
-#[cfg(feature = "postgres")]
-pub(super) const POSTGRES: EmbeddedMigrations =
-    diesel_migrations::embed_migrations!("migrations/postgres");
 
 /// Applies the migrations the database does not have yet, and returns their versions
 /// (like `"202611261853000000"`, from the folder name), oldest first.

@@ -25,7 +25,9 @@
 
 mod backend;
 mod error;
+mod find;
 mod migrate;
+mod options;
 mod pool;
 mod queries;
 mod schema;
@@ -38,9 +40,11 @@ mod tests;
 
 pub use backend::Backend;
 pub use error::StoreError;
+pub use find::{find_or_create, find_user};
 pub use migrate::run_migrations;
-pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection, StoreOptions};
-pub use user::{find_or_create, find_user, User};
+pub use options::StoreOptions;
+pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection};
+pub use user::User;
 pub use verifier::DieselVerifier;
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's

@@ -18,7 +18,7 @@ use diesel::{
 use super::{
     backend::BackendConnection,
     error::{is_refusal, StoreError},
-    pool::StoreOptions,
+    options::StoreOptions,
 };
 
 /// The server's message while it refuses the pool's connections for a reason waiting does

@@ -6,12 +6,12 @@ use futures_core::future::LocalBoxFuture;
 
 use super::{
     error::{is_refusal, StoreError},
+    find::find_or_create,
     pool::Pool,
-    user::find_or_create,
 };
 use crate::{
     credentials::TokenCredentials,
-    oauth::Profile,
+    profile::Profile,
     verify::{Verdict, Verify, VerifyError},
 };
 

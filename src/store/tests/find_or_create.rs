@@ -5,9 +5,10 @@ use diesel::{connection::SimpleConnection, prelude::*, result::Error};
 use super::{counts, migrated, missing_table, profile, small, with_connection, TestDatabase};
 use crate::store::{
     backend::BackendConnection,
-    connect, find_or_create, find_user,
+    connect,
+    find::create_or_reread,
+    find_or_create, find_user,
     schema::{federated_credentials, users},
-    user::create_or_reread,
     Backend, StoreError, User, PROVIDER,
 };
 

@@ -41,7 +41,7 @@ use super::{
     schema::{federated_credentials, users},
     Backend, Pool, StoreOptions,
 };
-use crate::oauth::Profile;
+use crate::profile::Profile;
 
 /// A fresh, empty database of one backend, removed when dropped.
 struct TestDatabase {

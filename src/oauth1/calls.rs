@@ -1,7 +1,7 @@
 //! The three provider calls over awc: temporary credentials, token credentials, profile.
 //!
 //! Each call has one deadline for the whole exchange (headers and body), reads at most
-//! [`Config::max_reply_bytes`] of the reply, and turns every outcome other than a usable
+//! [`Client::max_reply_bytes`] of the reply, and turns every outcome other than a usable
 //! success reply into a [`ProviderError`].
 
 use actix_web::{
@@ -13,46 +13,30 @@ use awc::error::{PayloadError, SendRequestError};
 
 use super::{
     error::{Endpoint, ErrorBody, ProviderError},
-    profile::{Profile, ProfileSource},
     reply::{self, AccessReply},
     sign::{self, SignedUrl, Signing},
+    Client, TemporaryCredentials,
 };
-use crate::{config::Config, credentials::TemporaryCredentials};
-
-/// Builds the HTTP client used for provider calls (one per worker: awc's client is `!Send`).
-pub(crate) fn http_client() -> awc::Client {
-    // awc's rustls support needs a process-wide crypto provider; installing it twice is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    // awc's own timeout (5 s unless set) would only cover the wait for the headers, with a
-    // second timer per call: `exchange` puts one deadline on the whole exchange instead.
-    awc::Client::builder()
-        .disable_redirects()
-        .disable_timeout()
-        .add_default_header((
-            header::USER_AGENT,
-            concat!("actix-twitter-login/", env!("CARGO_PKG_VERSION")),
-        ))
-        .finish()
-}
+use crate::profile::{Profile, ProfileSource};
 
 /// `POST oauth/request_token` with `oauth_callback`.
 pub(crate) async fn temporary_credentials(
-    client: &awc::Client,
-    config: &Config,
+    http: &awc::Client,
+    client: &Client,
 ) -> Result<TemporaryCredentials, ProviderError> {
     let signing = Signing {
-        client: &config.client,
+        client: &client.credentials,
         token: None,
-        callback: Some(&config.callback_url),
+        callback: Some(&client.callback),
         verifier: None,
         fixed: None,
     };
     let endpoint = Endpoint::RequestToken;
     let body = signed_post(
+        http,
         client,
-        config,
         endpoint,
-        &config.endpoints.request_token,
+        &client.endpoints.request_token,
         &signing,
     )
     .await?;
@@ -61,13 +45,13 @@ pub(crate) async fn temporary_credentials(
 
 /// `POST oauth/access_token` with the temporary credentials and `oauth_verifier`.
 pub(crate) async fn token_credentials(
-    client: &awc::Client,
-    config: &Config,
+    http: &awc::Client,
+    client: &Client,
     temporary: &TemporaryCredentials,
     verifier: &str,
 ) -> Result<AccessReply, ProviderError> {
     let signing = Signing {
-        client: &config.client,
+        client: &client.credentials,
         token: Some((&temporary.token, &temporary.secret)),
         callback: None,
         verifier: Some(verifier),
@@ -75,10 +59,10 @@ pub(crate) async fn token_credentials(
     };
     let endpoint = Endpoint::AccessToken;
     let body = signed_post(
+        http,
         client,
-        config,
         endpoint,
-        &config.endpoints.access_token,
+        &client.endpoints.access_token,
         &signing,
     )
     .await?;
@@ -89,11 +73,11 @@ pub(crate) async fn token_credentials(
 /// `verify_credentials`, or, for [`ProfileSource::AccessToken`], the access-token reply itself
 /// with no call.
 pub(crate) async fn profile(
-    client: &awc::Client,
-    config: &Config,
+    http: &awc::Client,
+    client: &Client,
     access: &AccessReply,
 ) -> Result<Profile, ProviderError> {
-    let (url, params): (&SignedUrl, Vec<(&str, &str)>) = match config.profile_source {
+    let (url, params): (&SignedUrl, Vec<(&str, &str)>) = match client.profile_source {
         ProfileSource::AccessToken => {
             return Ok(Profile::from_access_token(
                 &access.user_id,
@@ -102,14 +86,14 @@ pub(crate) async fn profile(
         }
         ProfileSource::VerifyCredentials => {
             let mut params = vec![("skip_status", "true"), ("include_entities", "false")];
-            if config.include_email {
+            if client.include_email {
                 params.push(("include_email", "true"));
             }
-            (&config.endpoints.verify_credentials, params)
+            (&client.endpoints.verify_credentials, params)
         }
         ProfileSource::UsersMe => (
-            &config.endpoints.users_me,
-            vec![("user.fields", config.user_fields.as_str())],
+            &client.endpoints.users_me,
+            vec![("user.fields", client.user_fields.as_str())],
         ),
     };
     let credentials = &access.credentials;
@@ -117,19 +101,19 @@ pub(crate) async fn profile(
         "GET",
         &params,
         &Signing {
-            client: &config.client,
+            client: &client.credentials,
             token: Some((&credentials.token, &credentials.secret)),
             callback: None,
             verifier: None,
             fixed: None,
         },
     );
-    let request = client
+    let request = http
         .get(sign::with_query(url.as_str(), &params))
         .insert_header((header::AUTHORIZATION, authorization));
     let endpoint = Endpoint::Profile;
-    let body = exchange(request, endpoint, config).await?;
-    match config.profile_source {
+    let body = exchange(request, endpoint, client).await?;
+    match client.profile_source {
         ProfileSource::VerifyCredentials => Profile::from_verify_credentials(&body),
         _ => Profile::from_users_me(&body),
     }
@@ -138,17 +122,17 @@ pub(crate) async fn profile(
 
 /// A signed `POST` with an empty body (`Content-Length: 0`) to one of the token endpoints.
 async fn signed_post(
-    client: &awc::Client,
-    config: &Config,
+    http: &awc::Client,
+    client: &Client,
     endpoint: Endpoint,
     url: &SignedUrl,
     signing: &Signing<'_>,
 ) -> Result<Bytes, ProviderError> {
     let authorization = url.authorization("POST", &[], signing);
-    let request = client
+    let request = http
         .post(url.as_str())
         .insert_header((header::AUTHORIZATION, authorization));
-    exchange(request, endpoint, config).await
+    exchange(request, endpoint, client).await
 }
 
 fn malformed(endpoint: Endpoint, error: reply::ReplyError) -> ProviderError {
@@ -163,10 +147,10 @@ fn malformed(endpoint: Endpoint, error: reply::ReplyError) -> ProviderError {
 async fn exchange(
     request: awc::ClientRequest,
     endpoint: Endpoint,
-    config: &Config,
+    client: &Client,
 ) -> Result<Bytes, ProviderError> {
-    let after = config.provider_timeout;
-    let limit = config.max_reply_bytes;
+    let after = client.timeout;
+    let limit = client.max_reply_bytes;
     let call = async {
         let is_post = request.get_method() == actix_web::http::Method::POST;
         let sent = if is_post {

@@ -1,6 +1,9 @@
 //! The callback's query: `oauth_token` + `oauth_verifier`, or `denied`.
 
-use crate::error::LoginFailure;
+/// Why a callback query was refused: oversized, repeated or incomplete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("malformed callback: {0}")]
+pub(crate) struct MalformedCallback(pub &'static str);
 
 /// The longest callback query accepted, in bytes.
 pub(crate) const MAX_QUERY_BYTES: usize = 2048;
@@ -18,9 +21,9 @@ pub(crate) enum CallbackQuery {
 
 impl CallbackQuery {
     /// Parses a raw query string; anything oversized, repeated, or incomplete is malformed.
-    pub(crate) fn parse(query: &str) -> Result<Self, LoginFailure> {
+    pub(crate) fn parse(query: &str) -> Result<Self, MalformedCallback> {
         if query.len() > MAX_QUERY_BYTES {
-            return Err(LoginFailure::MalformedCallback("the query is too long"));
+            return Err(MalformedCallback("the query is too long"));
         }
         let (mut token, mut verifier, mut denied) = (None, None, None);
         for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -31,10 +34,10 @@ impl CallbackQuery {
                 _ => continue,
             };
             if slot.is_some() {
-                return Err(LoginFailure::MalformedCallback("a parameter is repeated"));
+                return Err(MalformedCallback("a parameter is repeated"));
             }
             if value.len() > MAX_VALUE_BYTES {
-                return Err(LoginFailure::MalformedCallback("a parameter is too long"));
+                return Err(MalformedCallback("a parameter is too long"));
             }
             *slot = Some(value.into_owned());
         }
@@ -48,22 +51,23 @@ impl CallbackQuery {
                 Ok(Self::Approved { token, verifier })
             }
             (Some(token), _) if !token.is_empty() => {
-                Err(LoginFailure::MalformedCallback("oauth_verifier is missing"))
+                Err(MalformedCallback("oauth_verifier is missing"))
             }
-            _ => Err(LoginFailure::MalformedCallback("oauth_token is missing")),
+            _ => Err(MalformedCallback("oauth_token is missing")),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use url::form_urlencoded::Serializer;
+
     use super::*;
+    use crate::oauth1::strategies::{config, name, text};
 
     fn malformed(query: &str) -> bool {
-        matches!(
-            CallbackQuery::parse(query),
-            Err(LoginFailure::MalformedCallback(_))
-        )
+        CallbackQuery::parse(query).is_err()
     }
 
     #[test]
@@ -98,5 +102,53 @@ mod tests {
             "a".repeat(300)
         )));
         assert!(malformed(&"a=b&".repeat(600)));
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn callback_parsing_never_panics(query in any::<String>()) {
+            let _ = CallbackQuery::parse(&query);
+        }
+
+        #[test]
+        fn callback_parsing_never_panics_on_form_like_text(
+            query in "(oauth_token|oauth_verifier|denied|[a-z%+=&]|%[0-9A-Fa-f]{0,2}){0,40}",
+        ) {
+            if let Err(MalformedCallback(reason)) = CallbackQuery::parse(&query) {
+                prop_assert!(!reason.is_empty(), "a malformed callback says why");
+            }
+        }
+
+        #[test]
+        fn a_well_formed_callback_round_trips(
+            token in text(40).prop_filter("non-empty", |t| !t.is_empty()),
+            verifier in text(40).prop_filter("non-empty", |v| !v.is_empty()),
+            extra in prop::collection::vec(
+                (
+                    name().prop_filter("not a callback parameter", |n| {
+                        !["oauth_token", "oauth_verifier", "denied"].contains(&n.as_str())
+                    }),
+                    text(8),
+                ),
+                0..4,
+            ),
+            order in Just((0..6).collect::<Vec<usize>>()).prop_shuffle(),
+        ) {
+            let mut pairs: Vec<(&str, &str)> = vec![("oauth_token", &token), ("oauth_verifier", &verifier)];
+            pairs.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let mut serializer = Serializer::new(String::new());
+            for i in order.into_iter().filter(|&i| i < pairs.len()) {
+                serializer.append_pair(pairs[i].0, pairs[i].1);
+            }
+            let query = serializer.finish();
+            prop_assume!(query.len() <= MAX_QUERY_BYTES);
+            prop_assert_eq!(
+                CallbackQuery::parse(&query).ok(),
+                Some(CallbackQuery::Approved { token, verifier }),
+                "{}", query
+            );
+        }
     }
 }

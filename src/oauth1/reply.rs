@@ -7,7 +7,8 @@
 
 use std::borrow::Cow;
 
-use crate::credentials::{Secret, TemporaryCredentials, TokenCredentials};
+use super::TemporaryCredentials;
+use crate::credentials::{Secret, TokenCredentials};
 
 /// Why a token reply could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -9,7 +9,8 @@ use std::{borrow::Cow, num::NonZeroU64};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::credentials::{ClientCredentials, Secret};
+use super::ClientCredentials;
+use crate::credentials::Secret;
 
 /// What goes into one signed request besides the method and URI.
 pub(crate) struct Signing<'a> {
@@ -32,6 +33,7 @@ pub(crate) struct Signing<'a> {
 ///
 /// Should it carry one anyway, its parameters are signed too (decoded as form data) rather
 /// than breaking the signature, so `with_query` on that same `uri` still matches.
+#[cfg(test)]
 pub(crate) fn authorization(
     method: &str,
     uri: &str,
@@ -114,6 +116,7 @@ pub(crate) fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
 }
 
 /// Signs the request; `version` says whether `oauth_version="1.0"` is sent (and signed).
+#[cfg(test)]
 fn sign(
     method: &str,
     uri: &str,
@@ -205,5 +208,7 @@ fn base_uri(uri: &str) -> (String, Option<String>) {
     }
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

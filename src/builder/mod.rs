@@ -1,13 +1,18 @@
 //! The builder that validates into a [`TwitterLogin`] middleware.
 
-use std::{sync::Arc, time::Duration};
+mod build;
+mod oauth1;
+mod urls;
+
+use std::time::Duration;
 
 use crate::{
-    config::{FailureMessage, ProfileErrorPolicy, DEFAULT_API_BASE_URL},
+    config::{FailureMessage, DEFAULT_API_BASE_URL, DEFAULT_LOGIN_PATH},
     credentials::Secret,
     error::ConfigError,
     middleware::TwitterLogin,
-    oauth::ProfileSource,
+    oauth1::ProfileErrorPolicy,
+    profile::ProfileSource,
     templates::Templates,
     verify::{ProfileIdVerifier, Verify},
 };
@@ -67,6 +72,39 @@ impl std::fmt::Debug for TwitterLoginBuilder {
     }
 }
 
+impl TwitterLogin {
+    /// A builder with the three required values: the consumer key and secret (X's "API Key"
+    /// and "API Key Secret") and the callback URL registered with X. The callback route is the
+    /// callback URL's path.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLogin;
+    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(twitter.callback_path(), "/oauth/callback/twitter");
+    /// ```
+    pub fn builder(
+        consumer_key: impl Into<String>,
+        consumer_secret: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> TwitterLoginBuilder {
+        TwitterLoginBuilder::new(consumer_key, consumer_secret, callback_url)
+    }
+
+    /// The middleware with every default: `builder(..).build()`.
+    ///
+    /// # Errors
+    /// See [`TwitterLoginBuilder::build`].
+    pub fn new(
+        consumer_key: impl Into<String>,
+        consumer_secret: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::builder(consumer_key, consumer_secret, callback_url).build()
+    }
+}
+
 impl TwitterLoginBuilder {
     pub(crate) fn new(
         consumer_key: impl Into<String>,
@@ -77,7 +115,7 @@ impl TwitterLoginBuilder {
             consumer_key: consumer_key.into(),
             consumer_secret: Secret::new(consumer_secret),
             callback_url: callback_url.into(),
-            login_path: "/login/twitter".to_owned(),
+            login_path: DEFAULT_LOGIN_PATH.to_owned(),
             api_base_url: DEFAULT_API_BASE_URL.to_owned(),
             request_token_url: None,
             authenticate_url: None,
@@ -129,102 +167,6 @@ impl TwitterLoginBuilder {
     /// ```
     pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
         self.api_base_url = url.into();
-        self
-    }
-
-    /// Sends the user to `oauth/authorize` (always asks for approval) instead of
-    /// `oauth/authenticate` (skips it for users who approved before). Default: `false`.
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .use_authorize(true);
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn use_authorize(mut self, on: bool) -> Self {
-        self.use_authorize = on;
-        self
-    }
-
-    /// Adds `force_login=true`: the user must enter their credentials even if signed in to X.
-    /// Default: `false`.
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .force_login(true);
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn force_login(mut self, on: bool) -> Self {
-        self.force_login = on;
-        self
-    }
-
-    /// Adds `screen_name=...` to prefill the X sign-in form. Default: none.
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .screen_name("alice");
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn screen_name(mut self, screen_name: impl Into<String>) -> Self {
-        self.screen_name = Some(screen_name.into());
-        self
-    }
-
-    /// Where the profile comes from. Default: [`ProfileSource::UsersMe`] (`GET /2/users/me`).
-    ///
-    /// ```
-    /// # use actix_twitter_login::{ProfileSource, TwitterLogin};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .profile_source(ProfileSource::AccessToken); // no extra call, no cost
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn profile_source(mut self, source: ProfileSource) -> Self {
-        self.profile_source = source;
-        self
-    }
-
-    /// The `user.fields` asked of `/2/users/me`. Default: `id,name,username,profile_image_url`
-    /// (`confirmed_email` is added with [`include_email`](Self::include_email)).
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .user_fields("id,name,username,verified");
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn user_fields(mut self, fields: impl Into<String>) -> Self {
-        self.user_fields = fields.into();
-        self
-    }
-
-    /// Asks for the user's email (`include_email=true` on v1.1, `confirmed_email` on v2); the
-    /// app needs X's email permission. Default: `false`.
-    ///
-    /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .include_email(true);
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn include_email(mut self, on: bool) -> Self {
-        self.include_email = on;
-        self
-    }
-
-    /// What a failed profile call does. Default: [`ProfileErrorPolicy::UseAccessToken`]
-    /// (continue with `user_id`/`screen_name` from the access-token reply, log a warning).
-    ///
-    /// ```
-    /// # use actix_twitter_login::{ProfileErrorPolicy, TwitterLogin};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .on_profile_error(ProfileErrorPolicy::Fail);
-    /// assert!(builder.build().is_ok());
-    /// ```
-    pub fn on_profile_error(mut self, policy: ProfileErrorPolicy) -> Self {
-        self.on_profile_error = policy;
         self
     }
 
@@ -371,21 +313,5 @@ impl TwitterLoginBuilder {
     pub fn templates(mut self, templates: Templates) -> Self {
         self.templates = templates;
         self
-    }
-
-    /// Validates the configuration.
-    ///
-    /// # Errors
-    /// A [`ConfigError`] naming the bad value: an empty consumer key or secret, a callback URL
-    /// that is not absolute http(s), a path without a leading `/`, a provider URL that is not
-    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit.
-    ///
-    /// ```
-    /// # use actix_twitter_login::{ConfigError, TwitterLogin};
-    /// let err = TwitterLogin::builder("key", "secret", "/oauth/callback/twitter").build().unwrap_err();
-    /// assert!(matches!(err, ConfigError::CallbackUrl { .. }));
-    /// ```
-    pub fn build(self) -> Result<TwitterLogin, ConfigError> {
-        crate::validate::build(self).map(|config| TwitterLogin::from_config(Arc::new(config)))
     }
 }

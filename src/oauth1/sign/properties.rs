@@ -1,58 +1,22 @@
-//! Properties over arbitrary inputs:
-//!
-//! * what the middleware signs, the local provider's independent RFC 5849 verifier accepts, for
-//!   arbitrary methods, query parameters (unicode, reserved characters, empty values), secrets,
-//!   tokens, callbacks and verifiers; and a one-bit change to any signed value makes it refuse;
-//! * the callback query parser never panics, and gives back a well-formed `oauth_token` and
-//!   `oauth_verifier` pair however it is encoded and whatever surrounds it.
-//!
-//! The signer is internal: it is reached through the hidden `fuzzing` module (the `__fuzzing`
-//! feature, on for this crate's own tests).
+//! Properties of the signer, checked by the local provider's independent RFC 5849 verifier
+//! (the test kit's `signature`): whatever the signer signs, for arbitrary methods, query
+//! parameters (unicode, reserved characters, empty values), secrets, tokens, callbacks and
+//! verifiers, the verifier accepts; a one-bit change to any signed value makes it refuse. Below
+//! them, the inputs property tests and fuzzing once found, kept as cases.
 
 use std::collections::BTreeMap;
 
-use actix_twitter_login::{
-    fuzzing::{self, Callback, SignInput},
-    LoginFailure,
-};
 use actix_twitter_login_testkit::signature::{self, AuthorizationHeader};
 use proptest::{prelude::*, sample::Index};
-use url::form_urlencoded::Serializer;
 
-/// The characters RFC 3986 reserves, `%` and a space.
-const RESERVED: &str = "!*'();:@&=+$,/?#[]% ";
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        // Integration tests have no `lib.rs` beside them to keep failures next to; a failure
-        // that matters goes into `tests/fuzz_regressions.rs` by hand.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
-/// Up to `max` characters: reserved ones, unreserved ASCII, and any Unicode scalar value
-/// (controls, bidirectional controls and astral characters included); often empty.
-fn text(max: usize) -> impl Strategy<Value = String> {
-    let reserved: Vec<char> = RESERVED.chars().collect();
-    let odd = vec![
-        '~', '-', '.', '_', 'é', '☃', '😀', '\0', '\n', '\u{202e}', '\u{feff}',
-    ];
-    let one = prop_oneof![
-        4 => prop::sample::select(reserved),
-        3 => prop::char::range('a', 'z'),
-        2 => prop::sample::select(odd),
-        2 => any::<char>(),
-    ];
-    prop::collection::vec(one, 0..=max).prop_map(String::from_iter)
-}
-
-/// A query parameter name. `oauth_*` names belong to the protocol: the provider refuses a
-/// request that repeats one outside the header, so none is generated.
-fn name() -> impl Strategy<Value = String> {
-    text(8).prop_filter("not a protocol parameter", |n| !n.starts_with("oauth_"))
-}
+use super::{authorization, with_query, Signing};
+use crate::{
+    credentials::Secret,
+    oauth1::{
+        strategies::{config, name, text},
+        ClientCredentials,
+    },
+};
 
 /// One signed request's inputs.
 #[derive(Debug, Clone)]
@@ -78,7 +42,7 @@ fn request() -> impl Strategy<Value = Request> {
         "https://api.x.com",
     ]);
     // Distinct names: the signer's contract (the values of a repeated name would be signed in
-    // raw, not encoded, order; `tests/fuzz_regressions.rs`). The middleware never repeats one.
+    // raw, not encoded, order; see the cases below). The middleware never repeats one.
     let params = prop::collection::btree_map(name(), text(12), 0..6)
         .prop_map(|map: BTreeMap<_, _>| map.into_iter().collect::<Vec<_>>())
         .prop_shuffle();
@@ -159,18 +123,27 @@ fn send(request: &Request) -> Received {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let input = SignInput {
-        consumer_key: &request.consumer_key,
-        consumer_secret: &request.consumer_secret,
+    let client = ClientCredentials {
+        key: request.consumer_key.clone(),
+        secret: Secret::new(&request.consumer_secret),
+    };
+    let token_secret = request
+        .token
+        .as_ref()
+        .map(|(_, secret)| Secret::new(secret));
+    let signing = Signing {
+        client: &client,
         token: request
             .token
             .as_ref()
-            .map(|(token, secret)| (token.as_str(), secret.as_str())),
+            .zip(token_secret.as_ref())
+            .map(|((token, _), secret)| (token.as_str(), secret)),
         callback: request.callback.as_deref(),
         verifier: request.verifier.as_deref(),
+        fixed: None,
     };
-    let header = fuzzing::authorization(request.method, request.uri, &pairs, &input);
-    let url = fuzzing::with_query(request.uri, &pairs);
+    let header = authorization(request.method, request.uri, &pairs, &signing);
+    let url = with_query(request.uri, &pairs);
 
     let oauth = AuthorizationHeader::parse(&header).expect("the header parses");
     let expected = [
@@ -241,49 +214,77 @@ proptest! {
         flip_one_bit(strings[slot], at);
         prop_assert!(!received.accepted(), "accepted after a change: {received:?}");
     }
+}
 
-    #[test]
-    fn callback_parsing_never_panics(query in any::<String>()) {
-        let _ = fuzzing::callback_query(&query);
-    }
+/// Signs `GET uri` with `params` as the middleware does and checks it with the local
+/// provider's independent verifier, the way the provider reads the request.
+fn provider_accepts(params: &[(&str, &str)]) -> bool {
+    let uri = "https://api.x.com/2/users/me";
+    let client = ClientCredentials {
+        key: "key".to_owned(),
+        secret: Secret::new("secret"),
+    };
+    let token_secret = Secret::new("token-secret");
+    let signing = Signing {
+        client: &client,
+        token: Some(("token", &token_secret)),
+        callback: None,
+        verifier: None,
+        fixed: None,
+    };
+    let header = authorization("GET", uri, params, &signing);
+    let url = with_query(uri, params);
+    let oauth = AuthorizationHeader::parse(&header).expect("the header parses");
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    let mut all = signature::parse_form(query).expect("the query decodes");
+    all.extend(oauth.params().iter().cloned());
+    signature::verify(
+        "GET",
+        &signature::base_string_uri(&url).expect("an absolute URI"),
+        &all,
+        "secret",
+        Some("token-secret"),
+        oauth.get("oauth_signature").expect("a signature"),
+    )
+}
 
-    #[test]
-    fn callback_parsing_never_panics_on_form_like_text(
-        query in "(oauth_token|oauth_verifier|denied|[a-z%+=&]|%[0-9A-Fa-f]{0,2}){0,40}",
-    ) {
-        match fuzzing::callback_query(&query) {
-            Ok(_) | Err(LoginFailure::MalformedCallback(_)) => {}
-            Err(other) => prop_assert!(false, "not a malformed callback: {other:?}"),
-        }
+/// The properties above, minimized: a query parameter named `!`.
+///
+/// `sign::signed_name` decides whether a name needed encoding by the `Cow` variant
+/// `percent_encoding` returns, but that is `Borrowed` whenever the encoding is a single chunk,
+/// which a one-byte reserved name (`!` becomes the static `%21`) is: such a name is then
+/// encoded once instead of twice in the base string, and the signature is wrong.
+#[test]
+fn a_one_character_reserved_name_is_signed_like_any_other() {
+    assert!(provider_accepts(&[("!", "x")]), "the minimized input");
+    for name in [
+        "!", " ", "&", "=", "%", "/", "?", "#", "+", "*", "'", "(", "\0",
+    ] {
+        assert!(provider_accepts(&[(name, "")]), "{name:?}");
     }
+}
 
-    #[test]
-    fn a_well_formed_callback_round_trips(
-        token in text(40).prop_filter("non-empty", |t| !t.is_empty()),
-        verifier in text(40).prop_filter("non-empty", |v| !v.is_empty()),
-        extra in prop::collection::vec(
-            (
-                name().prop_filter("not a callback parameter", |n| {
-                    !["oauth_token", "oauth_verifier", "denied"].contains(&n.as_str())
-                }),
-                text(8),
-            ),
-            0..4,
-        ),
-        order in Just((0..6).collect::<Vec<usize>>()).prop_shuffle(),
-    ) {
-        let mut pairs: Vec<(&str, &str)> = vec![("oauth_token", &token), ("oauth_verifier", &verifier)];
-        pairs.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        let mut serializer = Serializer::new(String::new());
-        for i in order.into_iter().filter(|&i| i < pairs.len()) {
-            serializer.append_pair(pairs[i].0, pairs[i].1);
-        }
-        let query = serializer.finish();
-        prop_assume!(query.len() <= fuzzing::MAX_CALLBACK_QUERY_BYTES);
-        prop_assert_eq!(
-            fuzzing::callback_query(&query).ok(),
-            Some(Callback::Approved { token, verifier }),
-            "{}", query
-        );
-    }
+#[test]
+fn reserved_characters_in_longer_names_and_values_are_signed() {
+    assert!(provider_accepts(&[("!!", "x")]));
+    assert!(provider_accepts(&[("a b", "!*'();:@&=+$,/?#[]% ")]));
+    assert!(provider_accepts(&[("é", "☃"), ("", ""), ("x", "")]));
+}
+
+/// The properties above with repeated names allowed, minimized.
+///
+/// RFC 5849 §3.4.1.3.2 sorts parameters by encoded name, then encoded value. The values go to
+/// oauth1-request unencoded, and it sorts them as given: `.` sorts before `/` as raw text but
+/// after `%2F` encoded, `z` before `é` encoded (`%C3%A9`) but not raw.
+#[test]
+#[ignore = "known limitation: the values of a repeated name are signed in raw order (the crate never repeats a name)"]
+fn repeated_names_are_signed_in_encoded_order() {
+    assert!(provider_accepts(&[("a", "."), ("a", "/")]));
+    assert!(provider_accepts(&[("a", "é"), ("a", "z")]));
+}
+
+#[test]
+fn repeated_names_with_the_same_order_either_way_are_signed() {
+    assert!(provider_accepts(&[("a", "1"), ("a", "2")]));
+    assert!(provider_accepts(&[("a", "x"), ("b", "x"), ("a", "")]));
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::text::{self, MESSAGE_CHARS};
+use crate::text::{self, MESSAGE_CHARS};
 
 /// Where the profile comes from after the access token is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

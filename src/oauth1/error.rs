@@ -9,7 +9,7 @@ use std::{fmt, time::Duration};
 use serde_json::{Map, Value};
 
 use super::markup::{attribute, element, strip_tags, unescape};
-use super::text::{self, MESSAGE_CHARS};
+use crate::text::{self, MESSAGE_CHARS};
 
 /// Which provider call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,17 +331,6 @@ fn body_suffix(body: &ErrorBody) -> String {
 }
 
 impl ProviderError {
-    /// Which call failed.
-    pub fn endpoint(&self) -> Endpoint {
-        match self {
-            ProviderError::Network { endpoint, .. }
-            | ProviderError::Timeout { endpoint, .. }
-            | ProviderError::TooLarge { endpoint, .. }
-            | ProviderError::Status { endpoint, .. }
-            | ProviderError::Malformed { endpoint, .. } => *endpoint,
-        }
-    }
-
     /// The operator hint for a known provider error code, if any.
     pub fn hint(&self) -> Option<&'static str> {
         match self {

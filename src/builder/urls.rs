@@ -1,6 +1,6 @@
 //! The builder's provider URL overrides, each derived from the API base URL by default.
 
-use crate::builder::TwitterLoginBuilder;
+use super::TwitterLoginBuilder;
 
 impl TwitterLoginBuilder {
     /// Overrides the request-token URL. Default: `{api_base_url}/oauth/request_token`.

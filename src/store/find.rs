@@ -1,0 +1,164 @@
+//! Users by identity, and passport's find-or-create by federated credential.
+
+use diesel::result::{DatabaseErrorKind, Error};
+
+use super::{
+    backend::BackendConnection,
+    error::StoreError,
+    pool::{with_connection, Pool, PooledConnection},
+    queries::UserQueries,
+    user::User,
+};
+use crate::profile::Profile;
+
+/// Looks a user up by identity, the string [`DieselVerifier`](super::DieselVerifier) logs in
+/// with (the user id in decimal).
+///
+/// An identity that is not a user id in canonical decimal form (`"twitter:12"`, `"+7"`, `""`)
+/// is no user: `Ok(None)`, without a query. This blocks the thread: in a handler, call it
+/// inside `actix_web::web::block`.
+///
+/// ```
+/// use actix_twitter_login::store::{self, StoreOptions};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// // The identity from actix-identity, e.g. `identity.id()?`:
+/// assert_eq!(store::find_user(&pool, "1")?, None);
+/// assert_eq!(store::find_user(&pool, "twitter:12")?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`StoreError::Pool`] if no connection can be had, [`StoreError::Query`] if the query fails.
+pub fn find_user(pool: &Pool, id: &str) -> Result<Option<User>, StoreError> {
+    let Some(id) = parse_identity(id) else {
+        return Ok(None);
+    };
+    let mut conn = pool.get()?;
+    with_connection!(&mut conn, |conn| conn.user_by_id(id))
+        .map_err(|source| pool.query_error(source))
+}
+
+fn parse_identity(id: &str) -> Option<i32> {
+    let parsed: i32 = id.parse().ok()?;
+    (parsed.to_string() == id).then_some(parsed)
+}
+
+/// Finds the user signed in with this Twitter profile, or creates one: passport's
+/// `federated_credentials` verify, on a connection from [`Pool::get`]: one read for a
+/// returning user, one transaction for a new one.
+///
+/// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; a returning
+/// user is found by that one read, outside any transaction. When there is none, a write
+/// transaction looks again and inserts a user named after the profile (its display name,
+/// else its username) with that credential. The same code runs on both backends; only the
+/// transaction differs. On SQLite it is `BEGIN IMMEDIATE`: the write lock is held from the
+/// second lookup to the commit, so concurrent logins queue on the busy timeout. On PostgreSQL
+/// it is `READ COMMITTED` (whatever the server's default isolation), and two first logins
+/// with the same account can both miss the lookup; the unique index on `(provider, subject)`
+/// then makes the later credential insert wait for the earlier login and fail. Should the
+/// credential insert meet an existing credential on either backend (on SQLite only when its
+/// locking is turned off, e.g. `nolock=1`), the savepoint around the new user and its
+/// credential is rolled back and the winner's user is read and returned. Either way there is
+/// exactly one user per credential, and no user without one is ever left behind.
+///
+/// ```
+/// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// let mut conn = pool.get()?;
+///
+/// let mut profile = Profile::from_access_token("12", "jack");
+/// profile.display_name = Some("Jack".into());
+/// let created = store::find_or_create(&mut conn, &profile)?;
+/// assert_eq!(created.name, "Jack");
+/// // The next sign-in with the same Twitter account finds the same user.
+/// assert_eq!(store::find_or_create(&mut conn, &profile)?, created);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// Diesel's error when a query fails; [`Error::QueryBuilderError`] for a profile with an empty
+/// id, which would otherwise be one account shared by every such profile.
+pub fn find_or_create(conn: &mut PooledConnection, profile: &Profile) -> Result<User, Error> {
+    if profile.id.is_empty() {
+        return Err(Error::QueryBuilderError(
+            "the profile has an empty id: no credential can be looked up".into(),
+        ));
+    }
+    with_connection!(conn, |conn| find_or_create_in(conn, profile))
+}
+
+fn find_or_create_in<C>(conn: &mut C, profile: &Profile) -> Result<User, Error>
+where
+    C: BackendConnection + UserQueries,
+{
+    if let Some(user) = conn.user_by_subject(&profile.id)? {
+        return Ok(user);
+    }
+    conn.write_transaction(|conn| match conn.user_by_subject(&profile.id)? {
+        Some(user) => Ok(user),
+        None => create_or_reread(conn, profile),
+    })
+}
+
+/// Creates the user and credential inside a savepoint; if the credential already exists, the
+/// savepoint (with its new user) is rolled back and the existing user is read instead.
+pub(super) fn create_or_reread<C: UserQueries>(
+    conn: &mut C,
+    profile: &Profile,
+) -> Result<User, Error> {
+    match conn.transaction(|conn| create(conn, profile)) {
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            tracing::debug!(
+                subject = %profile.id,
+                "a concurrent first login created this credential; using its user"
+            );
+            conn.user_by_subject(&profile.id)?
+                .ok_or(Error::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    info,
+                ))
+        }
+        other => other,
+    }
+}
+
+fn create<C: UserQueries>(conn: &mut C, profile: &Profile) -> Result<User, Error> {
+    let user = conn.insert_user(display_name(profile))?;
+    conn.insert_credential(user.id, &profile.id)?;
+    tracing::info!(user_id = user.id, subject = %profile.id, "created a user for a first login");
+    Ok(user)
+}
+
+/// The display name if there is a non-blank one, else the username.
+fn display_name(profile: &Profile) -> &str {
+    profile
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(&profile.username)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_identity;
+
+    #[test]
+    fn only_canonical_decimal_ids_are_identities() {
+        assert_eq!(parse_identity("1"), Some(1));
+        assert_eq!(parse_identity("2147483647"), Some(i32::MAX));
+        for not_an_id in ["", "twitter:1", "+1", "01", " 1", "1 ", "2147483648", "1.0"] {
+            assert_eq!(parse_identity(not_an_id), None, "{not_an_id:?}");
+        }
+    }
+}
