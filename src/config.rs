@@ -2,7 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{protocol::Protocol, replay::SpentTokens, templates::Templates, verify::Verify};
+use crate::{protocol::Protocol, replay::SpentTokens, resolve::ResolveUser, templates::Templates};
 
 /// The API base URL the provider URLs derive from by default.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.x.com";
@@ -12,6 +12,7 @@ pub(crate) const DEFAULT_LOGIN_PATH: &str = "/login/twitter";
 
 /// What a failed login pushes onto the session's `messages` list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum FailureMessage {
     /// Push nothing (the default, as in passport).
     #[default]
@@ -55,8 +56,8 @@ pub(crate) struct Config {
     pub session_key: String,
     pub max_pending_logins: usize,
     pub pending_login_ttl: Duration,
-    pub verifier: Box<dyn Verify>,
-    pub verify_timeout: Duration,
+    pub resolver: Box<dyn ResolveUser>,
+    pub resolve_timeout: Duration,
     pub templates: Arc<Templates>,
     /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
     pub spent: SpentTokens,

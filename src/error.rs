@@ -4,11 +4,12 @@ use actix_web::http::StatusCode;
 
 use crate::{
     oauth1::{callback::MalformedCallback, ProviderError},
-    verify::{VerifyError, VerifyErrorKind},
+    resolve::{ResolveError, ResolveErrorKind},
 };
 
 /// A configuration the builder refused; it names the bad value (never a secret).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// A required value is empty.
     #[error("`{option}` must not be empty")]
@@ -85,12 +86,12 @@ pub(crate) enum LoginFailure {
     /// The profile does not belong to the user the access token was issued for.
     #[error("the profile id does not match the access token's user_id")]
     ProfileMismatch,
-    /// The verify step found no user.
-    #[error("the verify step returned no user")]
+    /// The resolve step found no user.
+    #[error("the resolve step returned no user")]
     NoUser(Option<String>),
-    /// The verify step failed.
+    /// The resolve step failed.
     #[error(transparent)]
-    Verify(#[from] VerifyError),
+    ResolveUser(#[from] ResolveError),
     /// The session could not be read or written, or identity is not set up.
     #[error("session: {0}")]
     Session(String),
@@ -111,8 +112,8 @@ impl LoginFailure {
     /// | malformed callback | 400 |
     /// | provider timeout | 504 |
     /// | other provider errors, profile mismatch | 502 |
-    /// | verify: unavailable | 503 |
-    /// | verify: internal, session | 500 |
+    /// | resolve step: unavailable | 503 |
+    /// | resolve step: internal, session | 500 |
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             LoginFailure::Denied
@@ -123,10 +124,12 @@ impl LoginFailure {
             LoginFailure::MalformedCallback(_) => StatusCode::BAD_REQUEST,
             LoginFailure::Provider(ProviderError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
             LoginFailure::Provider(_) | LoginFailure::ProfileMismatch => StatusCode::BAD_GATEWAY,
-            LoginFailure::Verify(e) if e.kind() == VerifyErrorKind::Unavailable => {
+            LoginFailure::ResolveUser(e) if e.kind() == ResolveErrorKind::Unavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            LoginFailure::Verify(_) | LoginFailure::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            LoginFailure::ResolveUser(_) | LoginFailure::Session(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -154,10 +157,10 @@ impl LoginFailure {
             }
             LoginFailure::NoUser(Some(message)) => message,
             LoginFailure::NoUser(None) => "Your Twitter account may not sign in here.",
-            LoginFailure::Verify(e) if e.kind() == VerifyErrorKind::Unavailable => {
+            LoginFailure::ResolveUser(e) if e.kind() == ResolveErrorKind::Unavailable => {
                 "Sign-in is temporarily unavailable. Please try again later."
             }
-            LoginFailure::Verify(_) | LoginFailure::Session(_) => {
+            LoginFailure::ResolveUser(_) | LoginFailure::Session(_) => {
                 "Something went wrong while signing you in. Please try again."
             }
         }
@@ -180,10 +183,10 @@ mod tests {
             after: Duration::from_secs(1),
         };
         assert_eq!(LoginFailure::Provider(timeout).status(), 504);
-        let down = VerifyError::unavailable("db down");
-        assert_eq!(LoginFailure::Verify(down).status(), 503);
+        let down = ResolveError::unavailable("db down");
+        assert_eq!(LoginFailure::ResolveUser(down).status(), 503);
         assert_eq!(
-            LoginFailure::Verify(VerifyError::internal("bug")).status(),
+            LoginFailure::ResolveUser(ResolveError::internal("bug")).status(),
             500
         );
     }

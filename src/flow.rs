@@ -1,5 +1,5 @@
 //! The login as the middleware runs it, whatever the protocol: pending logins in the session,
-//! single use; the verify step; logging in; and how a failure is answered.
+//! single use; the resolve step; logging in; and how a failure is answered.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -15,8 +15,8 @@ use crate::{
     config::{Config, FailureMessage},
     error::LoginFailure,
     protocol::Callback,
+    resolve::{ResolveError, Verdict},
     session::{self, PendingLogin, Taken},
-    verify::{Verdict, VerifyError},
 };
 
 /// Leg 1: start the login with the provider, remember it, send the user to Twitter.
@@ -49,7 +49,7 @@ async fn begin(
 }
 
 /// Leg 2: the callback. Checks the key against this session's pending logins, lets the
-/// protocol finish the login, runs the verify step and logs the user in.
+/// protocol finish the login, runs the resolve step and logs the user in.
 pub(crate) async fn callback(
     req: ServiceRequest,
     config: &Config,
@@ -93,15 +93,15 @@ async fn finish(
         return Err(LoginFailure::Replayed);
     }
     let signed_in = config.protocol.finish(http, pending, &grant).await?;
-    let verify = config
-        .verifier
-        .verify(signed_in.credentials, signed_in.profile);
-    let verdict = match actix_web::rt::time::timeout(config.verify_timeout, verify).await {
+    let resolve = config
+        .resolver
+        .resolve(signed_in.credentials, signed_in.profile);
+    let verdict = match actix_web::rt::time::timeout(config.resolve_timeout, resolve).await {
         Ok(verdict) => verdict?,
         Err(_) => {
-            return Err(VerifyError::unavailable(format!(
-                "the verify step did not finish within {:?}",
-                config.verify_timeout
+            return Err(ResolveError::unavailable(format!(
+                "the resolve step did not finish within {:?}",
+                config.resolve_timeout
             ))
             .into())
         }
@@ -135,7 +135,7 @@ fn login(req: &ServiceRequest, user_id: String) -> Result<(), LoginFailure> {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(LoginFailure::Session(e.to_string())),
         Err(_) => Err(LoginFailure::Session(
-            "IdentityMiddleware is not mounted around TwitterLogin".to_owned(),
+            "IdentityMiddleware is not mounted around TwitterLoginMiddleware".to_owned(),
         )),
     }
 }

@@ -19,8 +19,8 @@ mod oauth1;
 
 mod credentials;
 mod profile;
+mod resolve;
 mod text;
-mod verify;
 
 mod deadline_store;
 #[cfg(feature = "redis")]
@@ -34,19 +34,19 @@ mod templates;
 #[doc(hidden)]
 pub mod fuzz;
 
-pub use builder::TwitterLoginBuilder;
+pub use builder::TwitterLoginMiddlewareBuilder;
 pub use config::{FailureMessage, DEFAULT_API_BASE_URL};
 pub use credentials::{Secret, TokenCredentials};
 pub use deadline_store::DeadlineStore;
 pub use error::ConfigError;
-pub use middleware::TwitterLogin;
 #[doc(hidden)]
+pub use middleware::InnerTwitterLoginMiddleware;
 pub use middleware::TwitterLoginMiddleware;
 pub use oauth1::ProfileErrorPolicy;
 pub use profile::{Profile, ProfileSource};
 #[cfg(feature = "redis")]
-pub use redis_store::{redis_session_store, RedisStoreOptions};
-pub use routes::{routes, Routes};
+pub use redis_store::{redis_session_store, RedisStoreError, RedisStoreOptions};
+pub use resolve::{ProfileIdResolver, ResolveError, ResolveErrorKind, ResolveUser, Verdict};
+pub use routes::Routes;
 pub use session::{push_message, take_messages, MESSAGES_KEY};
 pub use templates::Templates;
-pub use verify::{ProfileIdVerifier, Verdict, Verify, VerifyError, VerifyErrorKind};

@@ -14,25 +14,27 @@ use futures_util::future::{ready, Either, MapOk, Ready, TryFutureExt as _};
 
 use crate::{config::Config, flow, routes::Routes};
 
-/// The "Sign in with Twitter" middleware. Build it with [`TwitterLogin::builder`], add it with
-/// `App::wrap` inside (that is, before in code) the identity and session middleware:
+/// The "Sign in with Twitter" middleware. Build it with [`TwitterLoginMiddleware::builder`],
+/// add it with `App::wrap` inside (that is, before in code) the identity and session middleware:
 ///
 /// ```no_run
 /// use actix_identity::IdentityMiddleware;
 /// use actix_session::{storage::CookieSessionStore, SessionMiddleware};
-/// use actix_twitter_login::TwitterLogin;
+/// use actix_twitter_login::TwitterLoginMiddleware;
 /// use actix_web::{cookie::Key, App, HttpServer};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let twitter = TwitterLogin::builder("consumer-key", "consumer-secret",
+/// let twitter = TwitterLoginMiddleware::builder("consumer-key", "consumer-secret",
 ///         "http://127.0.0.1:8080/oauth/callback/twitter")
 ///     .failure_redirect("/login")
 ///     .failure_message(true)
 ///     .build()?;
+/// let routes = twitter.routes(); // the login page and logout that go with it
 /// let key = Key::generate();
 /// HttpServer::new(move || {
+///     let routes = routes.clone();
 ///     App::new()
-///         .configure(actix_twitter_login::routes)
+///         .configure(|c| routes.configure(c))
 ///         .wrap(twitter.clone())
 ///         .wrap(IdentityMiddleware::default())
 ///         .wrap(SessionMiddleware::new(CookieSessionStore::default(), key.clone()))
@@ -43,20 +45,20 @@ use crate::{config::Config, flow, routes::Routes};
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
-pub struct TwitterLogin {
+pub struct TwitterLoginMiddleware {
     config: Arc<Config>,
 }
 
-impl std::fmt::Debug for TwitterLogin {
+impl std::fmt::Debug for TwitterLoginMiddleware {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwitterLogin")
+        f.debug_struct("TwitterLoginMiddleware")
             .field("protocol", &self.config.protocol)
             .field("login_path", &self.config.login_path)
             .finish_non_exhaustive()
     }
 }
 
-impl TwitterLogin {
+impl TwitterLoginMiddleware {
     pub(crate) fn from_config(config: Arc<Config>) -> Self {
         Self { config }
     }
@@ -75,8 +77,8 @@ impl TwitterLogin {
     /// with Twitter" button points at its login path, and the page uses its templates.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/auth/twitter/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let twitter = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/auth/twitter/cb")
     ///     .login_path("/auth/twitter")
     ///     .build()
     ///     .unwrap();
@@ -87,25 +89,23 @@ impl TwitterLogin {
     /// # drop(app);
     /// ```
     pub fn routes(&self) -> Routes {
-        Routes::default()
-            .twitter_login(self.login_path())
-            .shared_templates(Arc::clone(&self.config.templates))
+        Routes::new(self.login_path(), Arc::clone(&self.config.templates))
     }
 }
 
-impl<S, B> Transform<S, ServiceRequest> for TwitterLogin
+impl<S, B> Transform<S, ServiceRequest> for TwitterLoginMiddleware
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Transform = TwitterLoginMiddleware<S>;
+    type Transform = InnerTwitterLoginMiddleware<S>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(TwitterLoginMiddleware {
+        ready(Ok(InnerTwitterLoginMiddleware {
             service,
             config: Arc::clone(&self.config),
             client: Rc::new(http_client()),
@@ -113,9 +113,9 @@ where
     }
 }
 
-/// The inner service of [`TwitterLogin`].
+/// The inner service of [`TwitterLoginMiddleware`].
 #[doc(hidden)]
-pub struct TwitterLoginMiddleware<S> {
+pub struct InnerTwitterLoginMiddleware<S> {
     service: S,
     config: Arc<Config>,
     client: Rc<awc::Client>,
@@ -123,7 +123,7 @@ pub struct TwitterLoginMiddleware<S> {
 
 type PassThrough<F, B> = MapOk<F, fn(ServiceResponse<B>) -> ServiceResponse<EitherBody<B>>>;
 
-impl<S, B> Service<ServiceRequest> for TwitterLoginMiddleware<S>
+impl<S, B> Service<ServiceRequest> for InnerTwitterLoginMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,

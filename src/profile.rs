@@ -11,6 +11,7 @@ use crate::text::{self, MESSAGE_CHARS};
 
 /// Where the profile comes from after the access token is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ProfileSource {
     /// `GET /2/users/me?user.fields=...` (works on today's access tiers; costs one user read).
     #[default]
@@ -23,7 +24,11 @@ pub enum ProfileSource {
 }
 
 /// A signed-in user's profile, normalized.
+///
+/// The login hands it to the resolve step; [`Profile::new`] makes one for tests of a resolve
+/// step of your own.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct Profile {
     /// Always `"twitter"`.
     pub provider: &'static str,
@@ -45,8 +50,17 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// The profile from the access-token reply alone.
-    pub fn from_access_token(user_id: &str, screen_name: &str) -> Self {
+    /// A profile with only an id and a handle, as the access-token reply gives them (the
+    /// source is [`ProfileSource::AccessToken`]); set the other fields as needed.
+    ///
+    /// ```
+    /// use actix_twitter_login::Profile;
+    ///
+    /// let mut profile = Profile::new("12", "jack");
+    /// profile.display_name = Some("Jack".into());
+    /// assert_eq!(profile.provider, "twitter");
+    /// ```
+    pub fn new(user_id: &str, screen_name: &str) -> Self {
         Self {
             provider: "twitter",
             id: user_id.to_owned(),
@@ -64,7 +78,7 @@ impl Profile {
     /// `id` must be a string of decimal digits and `username` a non-empty handle; `name`,
     /// `profile_image_url` and `confirmed_email` are used when present. `raw` is the `data`
     /// object. A reply with `errors` and no `data` fails with the first error's `detail`.
-    pub fn from_users_me(body: &[u8]) -> Result<Self, String> {
+    pub(crate) fn from_users_me(body: &[u8]) -> Result<Self, String> {
         let mut reply = object(body)?;
         let data = match reply.remove("data") {
             Some(Value::Object(data)) => data,
@@ -96,7 +110,7 @@ impl Profile {
     /// integer `id` read as a `u64`, never through a float; `username` is `screen_name`.
     /// `name`, `profile_image_url_https` and a non-empty `email` are used when present. `raw`
     /// is the whole object.
-    pub fn from_verify_credentials(body: &[u8]) -> Result<Self, String> {
+    pub(crate) fn from_verify_credentials(body: &[u8]) -> Result<Self, String> {
         let user = object(body)?;
         let id = match (user.get("id_str"), user.get("id")) {
             (Some(Value::String(id)), _) if !id.is_empty() => {

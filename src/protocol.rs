@@ -101,7 +101,7 @@ impl Protocol {
                             hint = error.hint().unwrap_or(""),
                             "profile call failed; continuing with the access-token identity"
                         );
-                        Profile::from_access_token(&access.user_id, &access.screen_name)
+                        Profile::new(&access.user_id, &access.screen_name)
                     }
                     Err(error) => return Err(error.into()),
                 };

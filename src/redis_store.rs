@@ -27,6 +27,18 @@ impl Default for RedisStoreOptions {
     }
 }
 
+/// Why [`redis_session_store`] could not make a store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedisStoreError {
+    /// The URL or the pool settings are not usable.
+    #[error("the Redis URL or pool settings are not usable: {0}")]
+    Config(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Redis could not be reached, or did not answer, within the timeout.
+    #[error("Redis cannot be reached: {0}")]
+    Unreachable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// actix-session's [`RedisSessionStore`] on a deadpool-redis pool, wrapped in a
 /// [`DeadlineStore`]: a request fails cleanly while Redis is away, and the next one after it is
 /// back works again, without a restart (broken connections are dropped from the pool and new
@@ -35,14 +47,15 @@ impl Default for RedisStoreOptions {
 /// Checks once that Redis answers, so a wrong URL fails at startup.
 ///
 /// # Errors
-/// An invalid URL, or no answer from Redis within the timeout.
+/// [`RedisStoreError::Config`] for an invalid URL, [`RedisStoreError::Unreachable`] when Redis
+/// does not answer within the timeout.
 ///
 /// ```no_run
 /// use actix_session::SessionMiddleware;
 /// use actix_twitter_login::{redis_session_store, RedisStoreOptions};
 /// use actix_web::cookie::Key;
 ///
-/// # async fn run() -> anyhow::Result<()> {
+/// # async fn run() -> Result<(), actix_twitter_login::RedisStoreError> {
 /// let store = redis_session_store("redis://127.0.0.1:6379", &RedisStoreOptions::default()).await?;
 /// let middleware = SessionMiddleware::new(store.clone(), Key::generate());
 /// # drop(middleware);
@@ -51,18 +64,26 @@ impl Default for RedisStoreOptions {
 pub async fn redis_session_store(
     url: &str,
     options: &RedisStoreOptions,
-) -> anyhow::Result<DeadlineStore<RedisSessionStore>> {
+) -> Result<DeadlineStore<RedisSessionStore>, RedisStoreError> {
     let timeout = Some(options.timeout);
     let pool = Config::from_url(url)
-        .builder()?
+        .builder()
+        .map_err(|e| RedisStoreError::Config(e.into()))?
         .max_size(options.max_size)
         .wait_timeout(timeout)
         .create_timeout(timeout)
         .recycle_timeout(timeout)
         .runtime(Runtime::Tokio1)
-        .build()?;
+        .build()
+        .map_err(|e| RedisStoreError::Config(e.into()))?;
     // Fail at startup, not at the first request, when Redis cannot be reached.
-    drop(pool.get().await?);
-    let store = RedisSessionStore::new_pooled(pool).await?;
+    drop(
+        pool.get()
+            .await
+            .map_err(|e| RedisStoreError::Unreachable(e.into()))?,
+    );
+    let store = RedisSessionStore::new_pooled(pool)
+        .await
+        .map_err(|e| RedisStoreError::Unreachable(e.into()))?;
     Ok(DeadlineStore::new(store, options.timeout))
 }

@@ -11,18 +11,10 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use crate::{session, templates::Templates};
 
-/// Mounts the default routes: `GET /login` (the login page) and `POST /logout`.
-///
-/// ```
-/// use actix_web::App;
-/// let app = App::new().configure(actix_twitter_login::routes);
-/// # drop(app);
-/// ```
-pub fn routes(config: &mut web::ServiceConfig) {
-    Routes::default().configure(config);
-}
-
-/// The login page and logout routes, with their paths and templates.
+/// The login page and logout routes that go with one middleware, from
+/// [`TwitterLoginMiddleware::routes`](crate::TwitterLoginMiddleware::routes): the page's "Sign
+/// in with Twitter" button points at that middleware's login path, and the pages render with its
+/// templates. Their own paths default to `GET /login` and `POST /logout`.
 #[derive(Debug, Clone)]
 pub struct Routes {
     login_page: String,
@@ -30,18 +22,6 @@ pub struct Routes {
     twitter_login: String,
     after_logout: String,
     templates: Arc<Templates>,
-}
-
-impl Default for Routes {
-    fn default() -> Self {
-        Self {
-            login_page: "/login".to_owned(),
-            logout: "/logout".to_owned(),
-            twitter_login: "/login/twitter".to_owned(),
-            after_logout: "/".to_owned(),
-            templates: Arc::new(Templates::default()),
-        }
-    }
 }
 
 struct State {
@@ -52,11 +32,23 @@ struct State {
 }
 
 impl Routes {
+    pub(crate) fn new(twitter_login: &str, templates: Arc<Templates>) -> Self {
+        Self {
+            login_page: "/login".to_owned(),
+            logout: "/logout".to_owned(),
+            twitter_login: twitter_login.to_owned(),
+            after_logout: "/".to_owned(),
+            templates,
+        }
+    }
+
     /// The login page's path. Default: `/login`.
     ///
     /// ```
-    /// # use actix_twitter_login::Routes;
-    /// let routes = Routes::default().login_page("/signin");
+    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
+    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    /// # }
+    /// let routes = twitter().routes().login_page("/signin");
     /// # drop(routes);
     /// ```
     #[must_use]
@@ -68,8 +60,10 @@ impl Routes {
     /// The logout path (`POST`). Default: `/logout`.
     ///
     /// ```
-    /// # use actix_twitter_login::Routes;
-    /// let routes = Routes::default().logout("/signout");
+    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
+    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    /// # }
+    /// let routes = twitter().routes().logout("/signout");
     /// # drop(routes);
     /// ```
     #[must_use]
@@ -78,25 +72,13 @@ impl Routes {
         self
     }
 
-    /// Where the "Sign in with Twitter" button points: the middleware's login path.
-    /// Default: `/login/twitter`.
-    ///
-    /// ```
-    /// # use actix_twitter_login::Routes;
-    /// let routes = Routes::default().twitter_login("/auth/twitter");
-    /// # drop(routes);
-    /// ```
-    #[must_use]
-    pub fn twitter_login(mut self, path: impl Into<String>) -> Self {
-        self.twitter_login = path.into();
-        self
-    }
-
     /// Where logout redirects. Default: `/`.
     ///
     /// ```
-    /// # use actix_twitter_login::Routes;
-    /// let routes = Routes::default().after_logout("/goodbye");
+    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
+    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    /// # }
+    /// let routes = twitter().routes().after_logout("/goodbye");
     /// # drop(routes);
     /// ```
     #[must_use]
@@ -105,29 +87,14 @@ impl Routes {
         self
     }
 
-    /// The templates to render with. Default: the built-in ones.
-    ///
-    /// ```
-    /// # use actix_twitter_login::{Routes, Templates};
-    /// let routes = Routes::default().templates(Templates::from_dir("templates").unwrap());
-    /// # drop(routes);
-    /// ```
-    #[must_use]
-    pub fn templates(mut self, templates: Templates) -> Self {
-        self.templates = Arc::new(templates);
-        self
-    }
-
-    pub(crate) fn shared_templates(mut self, templates: Arc<Templates>) -> Self {
-        self.templates = templates;
-        self
-    }
-
     /// Mounts the routes, for `App::configure`.
     ///
     /// ```
-    /// # use actix_twitter_login::Routes;
-    /// let app = actix_web::App::new().configure(|c| Routes::default().login_page("/signin").configure(c));
+    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
+    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    /// # }
+    /// let routes = twitter().routes().login_page("/signin");
+    /// let app = actix_web::App::new().configure(|c| routes.configure(c));
     /// # drop(app);
     /// ```
     pub fn configure(self, config: &mut web::ServiceConfig) {

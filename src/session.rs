@@ -305,10 +305,13 @@ mod tests {
     #[test]
     fn a_sub_second_pending_login_ttl_is_refused_or_honoured() {
         for ttl in [Duration::from_millis(1), Duration::from_millis(500)] {
-            let built =
-                crate::TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/callback")
-                    .pending_login_ttl(ttl)
-                    .build();
+            let built = crate::TwitterLoginMiddleware::builder(
+                "key",
+                "secret",
+                "http://127.0.0.1:8080/callback",
+            )
+            .pending_login_ttl(ttl)
+            .build();
             if built.is_ok() {
                 assert!(found_at_once("", "", ttl), "ttl {ttl:?}: fuzz input");
                 assert!(found_at_once("token", "secret", ttl), "ttl {ttl:?}");

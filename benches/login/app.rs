@@ -2,7 +2,7 @@
 //! home page and an ordinary `/ping` route, wrapped in the login, identity and session
 //! middleware, with users in a SQLite file and sessions in the encrypted cookie.
 //!
-//! With `--without-login` it is the same app without the `TwitterLogin` middleware, for the
+//! With `--without-login` it is the same app without the `TwitterLoginMiddleware` middleware, for the
 //! pass-through comparison.
 //!
 //! Protocol on stdio: prints `port N` once listening; with the middleware, reads the provider's
@@ -16,8 +16,8 @@ use std::{
 use actix_identity::{Identity, IdentityMiddleware};
 use actix_session::{storage::CookieSessionStore, SessionMiddleware};
 use actix_twitter_login::{
-    store::{self, DieselVerifier, StoreOptions},
-    TwitterLogin,
+    store::{self, DieselResolver, StoreOptions},
+    TwitterLoginMiddleware,
 };
 use actix_web::{cookie::Key, web, App, HttpResponse, HttpServer};
 
@@ -30,7 +30,6 @@ const WORKERS: usize = 2;
 macro_rules! routes {
     () => {
         App::new()
-            .configure(actix_twitter_login::routes)
             .route("/", web::get().to(home))
             .route("/ping", web::get().to(ping))
     };
@@ -69,11 +68,12 @@ pub fn run(args: &[String]) {
         let server = if with_login {
             let provider = commands.recv().expect("the provider's base URL on stdin");
             let callback_url = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
-            let twitter = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, callback_url)
-                .api_base_url(provider)
-                .verifier(DieselVerifier::new(pool.clone()))
-                .build()
-                .expect("a valid configuration");
+            let twitter =
+                TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, callback_url)
+                    .api_base_url(provider)
+                    .resolve_user(DieselResolver::new(pool.clone()))
+                    .build()
+                    .expect("a valid configuration");
             serve!(listener, move || routes!()
                 .wrap(twitter.clone())
                 .wrap(IdentityMiddleware::default())

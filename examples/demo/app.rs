@@ -1,13 +1,12 @@
 //! The demo app itself, separate from `main` so the tests can run exactly this app.
-#![allow(dead_code)]
 
 use std::net::TcpListener;
 
 use actix_identity::{IdentityExt as _, IdentityMiddleware};
 use actix_session::SessionMiddleware;
 use actix_twitter_login::{
-    store::{self, DieselVerifier, StoreOptions},
-    TwitterLogin,
+    store::{self, DieselResolver, StoreOptions},
+    TwitterLoginMiddleware,
 };
 use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
 use actix_web::{cookie::Key, dev::Server, web, App, HttpRequest, HttpResponse, HttpServer};
@@ -41,8 +40,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_env() -> Result<Self, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    /// The settings from `lookup` (the environment, in `main`); empty values count as unset.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let consumer = match (var("TWITTER_API_KEY"), var("TWITTER_API_SECRET")) {
             (Some(key), Some(secret)) => Some((key, secret)),
             (Some(_), None) => {
@@ -109,10 +109,10 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             (key, secret, Some(provider))
         }
     };
-    let mut builder = TwitterLogin::builder(key, secret, &callback_url)
+    let mut builder = TwitterLoginMiddleware::builder(key, secret, &callback_url)
         .failure_redirect("/login")
         .failure_message(true)
-        .verifier(DieselVerifier::new(pool.clone()));
+        .resolve_user(DieselResolver::new(pool.clone()));
     if let Some(base) = provider
         .as_ref()
         .map(RunningProvider::base_url)
@@ -133,12 +133,14 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     let sessions = Sessions::new(settings.redis_url.as_deref()).await?;
     let local_provider = provider.is_some();
     let pages = web::Data::new(pages());
+    let routes = twitter.routes(); // GET /login, POST /logout
     let server = HttpServer::new(move || {
+        let routes = routes.clone();
         App::new()
             .app_data(web::Data::new(pool.clone()))
             .app_data(pages.clone())
             .app_data(web::Data::new(LocalProvider(local_provider)))
-            .configure(actix_twitter_login::routes)
+            .configure(|c| routes.configure(c))
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me))
             .wrap(twitter.clone())

@@ -13,7 +13,8 @@ async fn main() -> std::io::Result<()> {
                 .unwrap_or_else(|_| "info,actix_twitter_login=debug".into()),
         )
         .init();
-    let settings = app::Settings::from_env().map_err(std::io::Error::other)?;
+    let settings =
+        app::Settings::from_vars(|name| std::env::var(name).ok()).map_err(std::io::Error::other)?;
     let running = app::start(settings).await?;
     if let Some(provider) = &running.provider {
         tracing::info!(

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use super::TwitterLoginBuilder;
+use super::TwitterLoginMiddlewareBuilder;
 use crate::{
     config::Config,
     error::ConfigError,
-    middleware::TwitterLogin,
+    middleware::TwitterLoginMiddleware,
     oauth1::{self, ClientCredentials, Endpoints},
     protocol::Protocol,
     replay::SpentTokens,
@@ -16,7 +16,7 @@ use crate::{
 /// The largest provider reply read, in bytes; a larger one is a failure.
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
-impl TwitterLoginBuilder {
+impl TwitterLoginMiddlewareBuilder {
     /// Validates the configuration.
     ///
     /// # Errors
@@ -25,16 +25,16 @@ impl TwitterLoginBuilder {
     /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit.
     ///
     /// ```
-    /// # use actix_twitter_login::{ConfigError, TwitterLogin};
-    /// let err = TwitterLogin::builder("key", "secret", "/oauth/callback/twitter").build().unwrap_err();
+    /// # use actix_twitter_login::{ConfigError, TwitterLoginMiddleware};
+    /// let err = TwitterLoginMiddleware::builder("key", "secret", "/oauth/callback/twitter").build().unwrap_err();
     /// assert!(matches!(err, ConfigError::CallbackUrl { .. }));
     /// ```
-    pub fn build(self) -> Result<TwitterLogin, ConfigError> {
-        config(self).map(|config| TwitterLogin::from_config(Arc::new(config)))
+    pub fn build(self) -> Result<TwitterLoginMiddleware, ConfigError> {
+        config(self).map(|config| TwitterLoginMiddleware::from_config(Arc::new(config)))
     }
 }
 
-fn config(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
+fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
     if b.consumer_key.trim().is_empty() {
         return Err(ConfigError::Empty {
             option: "consumer_key",
@@ -72,9 +72,9 @@ fn config(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
             option: "max_pending_logins",
         });
     }
-    if b.verify_timeout.is_zero() {
+    if b.resolve_timeout.is_zero() {
         return Err(ConfigError::Zero {
-            option: "verify_timeout",
+            option: "resolve_timeout",
         });
     }
     // Pending logins are timed in whole seconds.
@@ -119,15 +119,15 @@ fn config(b: TwitterLoginBuilder) -> Result<Config, ConfigError> {
         session_key: b.session_key,
         max_pending_logins: b.max_pending_logins,
         pending_login_ttl: b.pending_login_ttl,
-        verifier: b.verifier,
-        verify_timeout: b.verify_timeout,
+        resolver: b.resolver,
+        resolve_timeout: b.resolve_timeout,
         templates: Arc::new(b.templates),
         spent: SpentTokens::default(),
     })
 }
 
 /// The five provider URLs: each one given, or derived from the API base URL.
-fn endpoints(b: &TwitterLoginBuilder) -> Result<Endpoints, ConfigError> {
+fn endpoints(b: &TwitterLoginMiddlewareBuilder) -> Result<Endpoints, ConfigError> {
     let mut base = validate::http_url("api_base_url", &b.api_base_url, true)?;
     // The base is joined with relative paths: it must end with a slash.
     if !base.path().ends_with('/') {
@@ -177,9 +177,9 @@ fn endpoints(b: &TwitterLoginBuilder) -> Result<Endpoints, ConfigError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{builder::TwitterLoginBuilder, error::ConfigError, protocol::Protocol};
+    use crate::{builder::TwitterLoginMiddlewareBuilder, error::ConfigError, protocol::Protocol};
 
-    fn client(b: TwitterLoginBuilder) -> crate::oauth1::Client {
+    fn client(b: TwitterLoginMiddlewareBuilder) -> crate::oauth1::Client {
         let Protocol::OAuth1(client) = super::config(b).unwrap().protocol;
         client
     }
@@ -187,7 +187,8 @@ mod tests {
     #[test]
     fn the_callback_url_is_sent_exactly_as_registered() {
         let given = "HTTP://Example.COM:80/oauth/callback/twitter";
-        let config = super::config(TwitterLoginBuilder::new("key", "secret", given)).unwrap();
+        let config =
+            super::config(TwitterLoginMiddlewareBuilder::new("key", "secret", given)).unwrap();
         assert_eq!(config.callback_path, "/oauth/callback/twitter");
         let Protocol::OAuth1(client) = config.protocol;
         assert_eq!(client.callback, given);
@@ -200,7 +201,7 @@ mod tests {
             "https://example.com/",
             "http://127.0.0.1:8080/?a=1",
         ] {
-            let built = super::config(TwitterLoginBuilder::new("key", "secret", given));
+            let built = super::config(TwitterLoginMiddlewareBuilder::new("key", "secret", given));
             assert!(
                 matches!(built, Err(ConfigError::CallbackUrl { ref value, .. }) if value == given),
                 "{given}"
@@ -210,7 +211,7 @@ mod tests {
 
     #[test]
     fn provider_urls_derive_from_the_base() {
-        let b = TwitterLoginBuilder::new("key", "secret", "http://127.0.0.1:8080/cb")
+        let b = TwitterLoginMiddlewareBuilder::new("key", "secret", "http://127.0.0.1:8080/cb")
             .api_base_url("http://127.0.0.1:9000/prefix");
         let e = client(b).endpoints;
         assert_eq!(
@@ -233,7 +234,7 @@ mod tests {
             e.verify_credentials.as_str(),
             "http://127.0.0.1:9000/prefix/1.1/account/verify_credentials.json"
         );
-        let defaults = client(TwitterLoginBuilder::new(
+        let defaults = client(TwitterLoginMiddlewareBuilder::new(
             "k",
             "s",
             "http://127.0.0.1:8080/cb",

@@ -1,4 +1,4 @@
-//! The builder that validates into a [`TwitterLogin`] middleware.
+//! The builder that validates into a [`TwitterLoginMiddleware`] middleware.
 
 mod build;
 mod oauth1;
@@ -10,19 +10,19 @@ use crate::{
     config::{FailureMessage, DEFAULT_API_BASE_URL, DEFAULT_LOGIN_PATH},
     credentials::Secret,
     error::ConfigError,
-    middleware::TwitterLogin,
+    middleware::TwitterLoginMiddleware,
     oauth1::ProfileErrorPolicy,
     profile::ProfileSource,
+    resolve::{ProfileIdResolver, ResolveUser},
     templates::Templates,
-    verify::{ProfileIdVerifier, Verify},
 };
 
-/// Builds a [`TwitterLogin`] middleware; see each method for its default.
+/// Builds a [`TwitterLoginMiddleware`] middleware; see each method for its default.
 ///
 /// ```
-/// use actix_twitter_login::TwitterLogin;
+/// use actix_twitter_login::TwitterLoginMiddleware;
 ///
-/// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
+/// let twitter = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
 ///     .failure_redirect("/login")
 ///     .failure_message(true)
 ///     .build()
@@ -30,7 +30,7 @@ use crate::{
 /// # drop(twitter);
 /// ```
 #[must_use]
-pub struct TwitterLoginBuilder {
+pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) consumer_key: String,
     pub(crate) consumer_secret: Secret,
     pub(crate) callback_url: String,
@@ -55,14 +55,14 @@ pub struct TwitterLoginBuilder {
     pub(crate) provider_timeout: Duration,
     pub(crate) max_pending_logins: usize,
     pub(crate) pending_login_ttl: Duration,
-    pub(crate) verifier: Box<dyn Verify>,
+    pub(crate) resolver: Box<dyn ResolveUser>,
     pub(crate) templates: Templates,
-    pub(crate) verify_timeout: Duration,
+    pub(crate) resolve_timeout: Duration,
 }
 
-impl std::fmt::Debug for TwitterLoginBuilder {
+impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwitterLoginBuilder")
+        f.debug_struct("TwitterLoginMiddlewareBuilder")
             .field("consumer_key", &self.consumer_key)
             .field("consumer_secret", &self.consumer_secret)
             .field("callback_url", &self.callback_url)
@@ -72,14 +72,14 @@ impl std::fmt::Debug for TwitterLoginBuilder {
     }
 }
 
-impl TwitterLogin {
+impl TwitterLoginMiddleware {
     /// A builder with the three required values: the consumer key and secret (X's "API Key"
     /// and "API Key Secret") and the callback URL registered with X. The callback route is the
     /// callback URL's path.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let twitter = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let twitter = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/oauth/callback/twitter")
     ///     .build()
     ///     .unwrap();
     /// assert_eq!(twitter.callback_path(), "/oauth/callback/twitter");
@@ -88,14 +88,14 @@ impl TwitterLogin {
         consumer_key: impl Into<String>,
         consumer_secret: impl Into<String>,
         callback_url: impl Into<String>,
-    ) -> TwitterLoginBuilder {
-        TwitterLoginBuilder::new(consumer_key, consumer_secret, callback_url)
+    ) -> TwitterLoginMiddlewareBuilder {
+        TwitterLoginMiddlewareBuilder::new(consumer_key, consumer_secret, callback_url)
     }
 
     /// The middleware with every default: `builder(..).build()`.
     ///
     /// # Errors
-    /// See [`TwitterLoginBuilder::build`].
+    /// See [`TwitterLoginMiddlewareBuilder::build`].
     pub fn new(
         consumer_key: impl Into<String>,
         consumer_secret: impl Into<String>,
@@ -105,7 +105,7 @@ impl TwitterLogin {
     }
 }
 
-impl TwitterLoginBuilder {
+impl TwitterLoginMiddlewareBuilder {
     pub(crate) fn new(
         consumer_key: impl Into<String>,
         consumer_secret: impl Into<String>,
@@ -136,17 +136,17 @@ impl TwitterLoginBuilder {
             provider_timeout: Duration::from_secs(10),
             max_pending_logins: 4,
             pending_login_ttl: Duration::from_secs(15 * 60),
-            verifier: Box::new(ProfileIdVerifier),
+            resolver: Box::new(ProfileIdResolver),
             templates: Templates::default(),
-            verify_timeout: Duration::from_secs(10),
+            resolve_timeout: Duration::from_secs(10),
         }
     }
 
     /// The path that starts a login with `GET`. Default: `/login/twitter`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .login_path("/auth/twitter");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -160,8 +160,8 @@ impl TwitterLoginBuilder {
     /// Default: `https://api.x.com` (`https://api.twitter.com` is the same API).
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .api_base_url("http://127.0.0.1:9000");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -174,8 +174,8 @@ impl TwitterLoginBuilder {
     /// URL. Default: `/`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .success_redirect("/home");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -188,8 +188,8 @@ impl TwitterLoginBuilder {
     /// and a 4xx/5xx status (401 when the user cancelled or was refused).
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .failure_redirect("/login");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -203,8 +203,8 @@ impl TwitterLoginBuilder {
     /// Default: `false`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .failure_message("Sign-in with Twitter failed.");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -217,8 +217,8 @@ impl TwitterLoginBuilder {
     /// Default: `oauth:twitter`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .session_key("oauth:x");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -230,9 +230,9 @@ impl TwitterLoginBuilder {
     /// The deadline for each provider call, body included. Default: 10 seconds.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
     /// # use std::time::Duration;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .provider_timeout(Duration::from_secs(5));
     /// assert!(builder.build().is_ok());
     /// ```
@@ -245,8 +245,8 @@ impl TwitterLoginBuilder {
     /// dropped past this. Default: 4.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .max_pending_logins(2);
     /// assert!(builder.build().is_ok());
     /// ```
@@ -259,9 +259,9 @@ impl TwitterLoginBuilder {
     /// minutes.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
     /// # use std::time::Duration;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .pending_login_ttl(Duration::from_secs(300));
     /// assert!(builder.build().is_ok());
     /// ```
@@ -270,43 +270,44 @@ impl TwitterLoginBuilder {
         self
     }
 
-    /// The verify step. Default: [`ProfileIdVerifier`], which logs the user in as
-    /// `twitter:<id>` with no database.
+    /// The resolve step: decides which local user a signed-in profile is (passport's `verify`
+    /// callback). Default: [`ProfileIdResolver`], which logs the user in as `twitter:<id>` with
+    /// no database.
     ///
     /// ```
-    /// # use actix_twitter_login::{Profile, TwitterLogin, Verdict};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .verifier(|_credentials, profile: Profile| async move {
+    /// # use actix_twitter_login::{Profile, TwitterLoginMiddleware, Verdict};
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .resolve_user(|_credentials, profile: Profile| async move {
     ///         Ok(Verdict::User(profile.username))
     ///     });
     /// assert!(builder.build().is_ok());
     /// ```
-    pub fn verifier(mut self, verifier: impl Verify) -> Self {
-        self.verifier = Box::new(verifier);
+    pub fn resolve_user(mut self, resolver: impl ResolveUser) -> Self {
+        self.resolver = Box::new(resolver);
         self
     }
 
-    /// The deadline for the verify step (a database that stopped answering, say); past it the
+    /// The deadline for the resolve step (a database that stopped answering, say); past it the
     /// login fails as "temporarily unavailable" (503). Default: 10 seconds.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
     /// # use std::time::Duration;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
-    ///     .verify_timeout(Duration::from_secs(3));
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .resolve_timeout(Duration::from_secs(3));
     /// assert!(builder.build().is_ok());
     /// ```
-    pub fn verify_timeout(mut self, timeout: Duration) -> Self {
-        self.verify_timeout = timeout;
+    pub fn resolve_timeout(mut self, timeout: Duration) -> Self {
+        self.resolve_timeout = timeout;
         self
     }
 
     /// The templates for the failure page (when there is no failure redirect) and, through
-    /// [`TwitterLogin::routes`], the login page. Default: the built-in ones.
+    /// [`TwitterLoginMiddleware::routes`], the login page. Default: the built-in ones.
     ///
     /// ```
-    /// # use actix_twitter_login::{Templates, TwitterLogin};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::{Templates, TwitterLoginMiddleware};
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .templates(Templates::from_dir("templates").unwrap());
     /// assert!(builder.build().is_ok());
     /// ```

@@ -1,16 +1,16 @@
 //! The builder's options for the OAuth 1.0a exchange: where the user is sent, and where the
 //! profile comes from.
 
-use super::TwitterLoginBuilder;
+use super::TwitterLoginMiddlewareBuilder;
 use crate::{oauth1::ProfileErrorPolicy, profile::ProfileSource};
 
-impl TwitterLoginBuilder {
+impl TwitterLoginMiddlewareBuilder {
     /// Sends the user to `oauth/authorize` (always asks for approval) instead of
     /// `oauth/authenticate` (skips it for users who approved before). Default: `false`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .use_authorize(true);
     /// assert!(builder.build().is_ok());
     /// ```
@@ -23,8 +23,8 @@ impl TwitterLoginBuilder {
     /// Default: `false`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .force_login(true);
     /// assert!(builder.build().is_ok());
     /// ```
@@ -36,8 +36,8 @@ impl TwitterLoginBuilder {
     /// Adds `screen_name=...` to prefill the X sign-in form. Default: none.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .screen_name("alice");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -49,8 +49,8 @@ impl TwitterLoginBuilder {
     /// Where the profile comes from. Default: [`ProfileSource::UsersMe`] (`GET /2/users/me`).
     ///
     /// ```
-    /// # use actix_twitter_login::{ProfileSource, TwitterLogin};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::{ProfileSource, TwitterLoginMiddleware};
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .profile_source(ProfileSource::AccessToken); // no extra call, no cost
     /// assert!(builder.build().is_ok());
     /// ```
@@ -63,8 +63,8 @@ impl TwitterLoginBuilder {
     /// (`confirmed_email` is added with [`include_email`](Self::include_email)).
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .user_fields("id,name,username,verified");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -77,8 +77,8 @@ impl TwitterLoginBuilder {
     /// app needs X's email permission. Default: `false`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .include_email(true);
     /// assert!(builder.build().is_ok());
     /// ```
@@ -91,8 +91,8 @@ impl TwitterLoginBuilder {
     /// (continue with `user_id`/`screen_name` from the access-token reply, log a warning).
     ///
     /// ```
-    /// # use actix_twitter_login::{ProfileErrorPolicy, TwitterLogin};
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::{ProfileErrorPolicy, TwitterLoginMiddleware};
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .on_profile_error(ProfileErrorPolicy::Fail);
     /// assert!(builder.build().is_ok());
     /// ```

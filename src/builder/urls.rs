@@ -1,13 +1,13 @@
 //! The builder's provider URL overrides, each derived from the API base URL by default.
 
-use super::TwitterLoginBuilder;
+use super::TwitterLoginMiddlewareBuilder;
 
-impl TwitterLoginBuilder {
+impl TwitterLoginMiddlewareBuilder {
     /// Overrides the request-token URL. Default: `{api_base_url}/oauth/request_token`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .request_token_url("https://api.twitter.com/oauth/request_token");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -21,8 +21,8 @@ impl TwitterLoginBuilder {
     /// parameters are kept.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .authenticate_url("https://api.twitter.com/oauth/authenticate?lang=en");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -34,8 +34,8 @@ impl TwitterLoginBuilder {
     /// Overrides the access-token URL. Default: `{api_base_url}/oauth/access_token`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .access_token_url("https://api.twitter.com/oauth/access_token");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -47,8 +47,8 @@ impl TwitterLoginBuilder {
     /// Overrides the v2 profile URL. Default: `{api_base_url}/2/users/me`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .users_me_url("https://api.twitter.com/2/users/me");
     /// assert!(builder.build().is_ok());
     /// ```
@@ -61,8 +61,8 @@ impl TwitterLoginBuilder {
     /// `{api_base_url}/1.1/account/verify_credentials.json`.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLogin;
-    /// let builder = TwitterLogin::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .verify_credentials_url("https://api.twitter.com/1.1/account/verify_credentials.json");
     /// assert!(builder.build().is_ok());
     /// ```

@@ -79,10 +79,7 @@ pub(crate) async fn profile(
 ) -> Result<Profile, ProviderError> {
     let (url, params): (&SignedUrl, Vec<(&str, &str)>) = match client.profile_source {
         ProfileSource::AccessToken => {
-            return Ok(Profile::from_access_token(
-                &access.user_id,
-                &access.screen_name,
-            ))
+            return Ok(Profile::new(&access.user_id, &access.screen_name))
         }
         ProfileSource::VerifyCredentials => {
             let mut params = vec![("skip_status", "true"), ("include_entities", "false")];

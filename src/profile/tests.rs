@@ -189,7 +189,7 @@ fn verify_credentials_errors() {
 
 #[test]
 fn access_token_profile_and_serialization() {
-    let profile = Profile::from_access_token("6253282", "xapi");
+    let profile = Profile::new("6253282", "xapi");
     assert_eq!(
         (profile.id.as_str(), profile.username.as_str()),
         ("6253282", "xapi")

@@ -24,6 +24,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 /// assert_eq!(Backend::Sqlite.to_string(), "SQLite");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Backend {
     /// SQLite: a database file (bundled SQLite, feature `sqlite`).
     Sqlite,

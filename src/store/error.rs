@@ -22,6 +22,7 @@ use super::Backend;
 /// assert!(err.to_string().contains("no-such-dir/app.db"));
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The database could not be opened, or a new connection could not be set up (SQLite's
     /// pragmas failed, e.g. because the file is not a database). For PostgreSQL the source

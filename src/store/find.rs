@@ -11,7 +11,7 @@ use super::{
 };
 use crate::profile::Profile;
 
-/// Looks a user up by identity, the string [`DieselVerifier`](super::DieselVerifier) logs in
+/// Looks a user up by identity, the string [`DieselResolver`](super::DieselResolver) logs in
 /// with (the user id in decimal).
 ///
 /// An identity that is not a user id in canonical decimal form (`"twitter:12"`, `"+7"`, `""`)
@@ -76,7 +76,7 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// store::run_migrations(&pool)?;
 /// let mut conn = pool.get()?;
 ///
-/// let mut profile = Profile::from_access_token("12", "jack");
+/// let mut profile = Profile::new("12", "jack");
 /// profile.display_name = Some("Jack".into());
 /// let created = store::find_or_create(&mut conn, &profile)?;
 /// assert_eq!(created.name, "Jack");

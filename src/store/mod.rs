@@ -1,4 +1,4 @@
-//! The Diesel find-or-create verifier over an r2d2 pool of SQLite (feature `sqlite`) or
+//! The Diesel find-or-create resolver over an r2d2 pool of SQLite (feature `sqlite`) or
 //! PostgreSQL (feature `postgres`) connections, with embedded migrations.
 //!
 //! The database URL picks the [`Backend`]: `postgres://…` or `postgresql://…` is PostgreSQL,
@@ -6,20 +6,20 @@
 //! has its own migrations (`migrations/sqlite`, `migrations/postgres`) creating the same
 //! tables.
 //!
-//! It is the verify step of passport's todos example: a `users` table, and a
+//! It is the resolve step of passport's todos example: a `users` table, and a
 //! `federated_credentials` table that links `(provider, subject)`, here
 //! `(`[`PROVIDER`]`, <Twitter user id>)`, to a user. The first sign-in creates the user; later
 //! ones find it.
 //!
 //! ```no_run
-//! use actix_twitter_login::store::{self, DieselVerifier, StoreOptions};
+//! use actix_twitter_login::store::{self, DieselResolver, StoreOptions};
 //!
 //! let pool = store::connect("app.db", &StoreOptions::default())?;
 //! store::run_migrations(&pool)?;
-//! let verifier = DieselVerifier::new(pool.clone());
-//! // Hand `verifier` to the login middleware; read the signed-in user back with
+//! let resolver = DieselResolver::new(pool.clone());
+//! // Hand `resolver` to the login middleware; read the signed-in user back with
 //! // `store::find_user(&pool, &identity_id)` (inside `web::block`).
-//! # drop(verifier);
+//! # drop(resolver);
 //! # Ok::<(), store::StoreError>(())
 //! ```
 
@@ -30,10 +30,10 @@ mod migrate;
 mod options;
 mod pool;
 mod queries;
+mod resolver;
 mod schema;
 mod setup;
 mod user;
-mod verifier;
 
 #[cfg(test)]
 mod tests;
@@ -44,8 +44,8 @@ pub use find::{find_or_create, find_user};
 pub use migrate::run_migrations;
 pub use options::StoreOptions;
 pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection};
+pub use resolver::DieselResolver;
 pub use user::User;
-pub use verifier::DieselVerifier;
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's
 /// todos example.

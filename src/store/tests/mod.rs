@@ -28,7 +28,7 @@ mod pg_server;
 mod pool;
 #[cfg(feature = "postgres")]
 mod postgres_only;
-mod verifier;
+mod resolver;
 
 use std::time::Duration;
 
@@ -129,7 +129,7 @@ fn missing_table(backend: Backend) -> &'static str {
 }
 
 fn profile(id: &str, username: &str, display_name: Option<&str>) -> Profile {
-    let mut profile = Profile::from_access_token(id, username);
+    let mut profile = Profile::new(id, username);
     profile.display_name = display_name.map(str::to_owned);
     profile
 }
@@ -158,6 +158,6 @@ fn pools_and_connections_can_be_shared_and_printed() {
     fn shared<T: Clone + Send + Sync + std::fmt::Debug>() {}
     fn printed<T: Send + std::fmt::Debug>() {}
     shared::<Pool>();
-    shared::<super::DieselVerifier>();
+    shared::<super::DieselResolver>();
     printed::<super::PooledConnection>();
 }

@@ -17,9 +17,9 @@ use crate::{
     credentials::{Secret, TokenCredentials},
     store::{
         connect, find_or_create, find_user, queries::UserQueries, run_migrations, Backend,
-        DieselVerifier, PooledConnection, StoreOptions,
+        DieselResolver, PooledConnection, StoreOptions,
     },
-    Verdict, Verify, VerifyErrorKind,
+    ResolveErrorKind, ResolveUser, Verdict,
 };
 
 #[derive(QueryableByName)]
@@ -113,7 +113,7 @@ fn token() -> TokenCredentials {
 
 /// Connections the server closed are replaced as they are taken from the pool, and while the
 /// server cannot be reached logins are `Unavailable`; once it is back, the same pool and
-/// verifier work again, without a restart.
+/// resolver work again, without a restart.
 #[test]
 fn the_same_pool_works_again_after_the_server_comes_back() {
     let database = Database::create();
@@ -125,9 +125,9 @@ fn the_same_pool_works_again_after_the_server_comes_back() {
     };
     let pool = connect(&relay.url(database.url()), &options).expect("connect");
     run_migrations(&pool).expect("migrations");
-    let verifier = DieselVerifier::new(pool.clone());
+    let resolver = DieselResolver::new(pool.clone());
     let sign_in =
-        || actix_rt::System::new().block_on(verifier.verify(token(), profile("12", "jack", None)));
+        || actix_rt::System::new().block_on(resolver.resolve(token(), profile("12", "jack", None)));
     let Ok(Verdict::User(id)) = sign_in() else {
         panic!("the first sign-in failed");
     };
@@ -143,14 +143,14 @@ fn the_same_pool_works_again_after_the_server_comes_back() {
     database.terminate_connections();
     let started = Instant::now();
     let error = sign_in().unwrap_err();
-    assert_eq!(error.kind(), VerifyErrorKind::Unavailable, "{error}");
+    assert_eq!(error.kind(), ResolveErrorKind::Unavailable, "{error}");
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
 
-    // It comes back: the same verifier signs the same user in.
+    // It comes back: the same resolver signs the same user in.
     relay.set_up(true);
     assert_eq!(
         sign_in().expect("sign-in after the outage"),
@@ -159,7 +159,7 @@ fn the_same_pool_works_again_after_the_server_comes_back() {
     assert_eq!(counts(&pool), (1, 1, 0));
 }
 
-/// Nothing listens on port 1: the verifier answers `Unavailable` within the short timeout,
+/// Nothing listens on port 1: the resolver answers `Unavailable` within the short timeout,
 /// and an eager `connect` reports libpq's own message at once.
 #[test]
 fn an_unreachable_server_is_unavailable_quickly_and_connect_says_why() {
@@ -168,12 +168,12 @@ fn an_unreachable_server_is_unavailable_quickly_and_connect_says_why() {
         connection_timeout: Duration::from_millis(200),
         ..StoreOptions::default()
     };
-    let verifier = DieselVerifier::new(crate::store::connect_lazy(URL, &options));
+    let resolver = DieselResolver::new(crate::store::connect_lazy(URL, &options));
     let started = Instant::now();
     let error = actix_rt::System::new()
-        .block_on(verifier.verify(token(), profile("12", "jack", None)))
+        .block_on(resolver.resolve(token(), profile("12", "jack", None)))
         .unwrap_err();
-    assert_eq!(error.kind(), VerifyErrorKind::Unavailable, "{error}");
+    assert_eq!(error.kind(), ResolveErrorKind::Unavailable, "{error}");
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "{:?}",
@@ -222,26 +222,26 @@ fn a_role_the_server_refuses_is_an_internal_error() {
         connection_timeout: Duration::from_secs(2),
         ..StoreOptions::default()
     };
-    let verifier = DieselVerifier::new(crate::store::connect_lazy(url.as_str(), &options));
+    let resolver = DieselResolver::new(crate::store::connect_lazy(url.as_str(), &options));
     let logins: Vec<_> = (0..4)
         .map(|n| {
-            let verifier = verifier.clone();
+            let resolver = resolver.clone();
             thread::spawn(move || {
                 actix_rt::System::new()
-                    .block_on(verifier.verify(token(), profile(&n.to_string(), "jack", None)))
+                    .block_on(resolver.resolve(token(), profile(&n.to_string(), "jack", None)))
             })
         })
         .collect();
     for login in logins {
         let error = login.join().expect("a login thread").unwrap_err();
-        assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
+        assert_eq!(error.kind(), ResolveErrorKind::Internal, "{error}");
         let text = error.to_string();
         assert!(
             text.contains(r#"role "atl_no_such_role" does not exist"#),
             "{text}"
         );
     }
-    let refused = verifier.pool().get().map(drop).unwrap_err();
+    let refused = resolver.pool().get().map(drop).unwrap_err();
     assert!(
         matches!(refused, crate::store::StoreError::Refused { .. }),
         "{refused:?}"

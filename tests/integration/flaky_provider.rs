@@ -1,10 +1,8 @@
 //! A provider failing 20% of its calls at random: every failed login ends on the failure page
 //! with a message, every successful one is intact, and no user is duplicated.
 
-mod common;
-
+use crate::common::{Browser, TestApp};
 use actix_twitter_login_testkit::{Fault, MockEndpoint, MockUser};
-use common::{Browser, TestApp};
 use futures_util::future::join_all;
 
 #[actix_web::test]
@@ -100,11 +98,11 @@ async fn twenty_percent_provider_failures_lose_nothing() {
 async fn approve_started(
     browser: &Browser,
     provider: &str,
-    start: &common::Page,
+    start: &crate::common::Page,
     name: &str,
 ) -> String {
     let location = start.location.as_deref().expect("to the provider");
-    let token = common::query_value(location, "oauth_token").expect("a token");
+    let token = crate::common::query_value(location, "oauth_token").expect("a token");
     let page = browser
         .get(&format!(
             "{provider}/oauth/authenticate/approve?oauth_token={token}&user={name}"

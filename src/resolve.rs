@@ -1,4 +1,4 @@
-//! The verify step: the app decides who a Twitter profile is, like passport's
+//! The resolve step: the app decides who a Twitter profile is, like passport's
 //! `verify(token, tokenSecret, profile, done)`.
 
 use std::{error::Error as StdError, fmt, future::Future};
@@ -7,8 +7,9 @@ use futures_core::future::LocalBoxFuture;
 
 use crate::{credentials::TokenCredentials, profile::Profile};
 
-/// What the verify step decided, passport's `done(null, user)` and `done(null, false, info)`.
+/// What the resolve step decided, passport's `done(null, user)` and `done(null, false, info)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Log this user in: the id is stored with actix-identity.
     User(String),
@@ -17,29 +18,30 @@ pub enum Verdict {
     NoUser(Option<String>),
 }
 
-/// What kind of failure a [`VerifyError`] is; it picks the HTTP status when there is no
+/// What kind of failure a [`ResolveError`] is; it picks the HTTP status when there is no
 /// failure redirect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VerifyErrorKind {
+#[non_exhaustive]
+pub enum ResolveErrorKind {
     /// A dependency (the database, a pool) is unavailable for now: 503.
     Unavailable,
     /// Anything else: 500.
     Internal,
 }
 
-/// An error in the verify step, passport's `done(err)`. Its text goes to the log only; the user
+/// An error in the resolve step, passport's `done(err)`. Its text goes to the log only; the user
 /// sees a short generic message.
 #[derive(Debug)]
-pub struct VerifyError {
-    kind: VerifyErrorKind,
+pub struct ResolveError {
+    kind: ResolveErrorKind,
     source: Box<dyn StdError + Send + Sync>,
 }
 
-impl VerifyError {
+impl ResolveError {
     /// A dependency is unavailable for now (503).
     pub fn unavailable(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         Self {
-            kind: VerifyErrorKind::Unavailable,
+            kind: ResolveErrorKind::Unavailable,
             source: source.into(),
         }
     }
@@ -47,39 +49,39 @@ impl VerifyError {
     /// Any other error (500).
     pub fn internal(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         Self {
-            kind: VerifyErrorKind::Internal,
+            kind: ResolveErrorKind::Internal,
             source: source.into(),
         }
     }
 
     /// The kind of failure.
-    pub fn kind(&self) -> VerifyErrorKind {
+    pub fn kind(&self) -> ResolveErrorKind {
         self.kind
     }
 }
 
-impl fmt::Display for VerifyError {
+impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "verify failed: {}", self.source)
+        write!(f, "resolving the user failed: {}", self.source)
     }
 }
 
-impl StdError for VerifyError {
+impl StdError for ResolveError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(&*self.source)
     }
 }
 
-/// Decides which local user a verified Twitter profile is.
+/// Decides which local user a signed-in Twitter profile is.
 ///
 /// Implemented for every `Fn(TokenCredentials, Profile) -> impl Future<Output = Result<Verdict,
-/// VerifyError>>`, so a closure works as well as a type:
+/// ResolveError>>`, so a closure works as well as a type:
 ///
 /// ```
-/// use actix_twitter_login::{Verdict, Verify};
+/// use actix_twitter_login::{Verdict, ResolveUser};
 ///
-/// fn assert_verify(_: impl Verify) {}
-/// assert_verify(|_credentials, profile: actix_twitter_login::Profile| async move {
+/// fn assert_resolve_user(_: impl ResolveUser) {}
+/// assert_resolve_user(|_credentials, profile: actix_twitter_login::Profile| async move {
 ///     Ok(if profile.username == "banned" {
 ///         Verdict::NoUser(Some("This account may not sign in.".into()))
 ///     } else {
@@ -87,42 +89,42 @@ impl StdError for VerifyError {
 ///     })
 /// });
 /// ```
-pub trait Verify: Send + Sync + 'static {
+pub trait ResolveUser: Send + Sync + 'static {
     /// Maps token credentials and profile to a [`Verdict`].
     ///
     /// The future runs on the request's worker thread: do blocking work (Diesel) in
     /// `actix_web::web::block`.
-    fn verify(
+    fn resolve(
         &self,
         credentials: TokenCredentials,
         profile: Profile,
-    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>>;
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>>;
 }
 
-impl<F, Fut> Verify for F
+impl<F, Fut> ResolveUser for F
 where
     F: Fn(TokenCredentials, Profile) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Verdict, VerifyError>> + 'static,
+    Fut: Future<Output = Result<Verdict, ResolveError>> + 'static,
 {
-    fn verify(
+    fn resolve(
         &self,
         credentials: TokenCredentials,
         profile: Profile,
-    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         Box::pin((self)(credentials, profile))
     }
 }
 
-/// The default verifier: the Twitter user id, as `twitter:<id>`, is the identity. No database.
+/// The default resolver: the Twitter user id, as `twitter:<id>`, is the identity. No database.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ProfileIdVerifier;
+pub struct ProfileIdResolver;
 
-impl Verify for ProfileIdVerifier {
-    fn verify(
+impl ResolveUser for ProfileIdResolver {
+    fn resolve(
         &self,
         _credentials: TokenCredentials,
         profile: Profile,
-    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         Box::pin(async move { Ok(Verdict::User(format!("twitter:{}", profile.id))) })
     }
 }

@@ -1,9 +1,7 @@
 //! Fifty parallel first logins of five accounts end with exactly five users.
 
-mod common;
-
+use crate::common::{Browser, TestApp};
 use actix_twitter_login_testkit::MockUser;
-use common::{Browser, TestApp};
 use futures_util::future::join_all;
 
 #[actix_web::test]

@@ -1,9 +1,7 @@
 //! The happy path: first login, re-login, two accounts, session id renewal, sign-out.
 
-mod common;
-
+use crate::common::{Browser, Sessions, TestApp, SESSION_COOKIE};
 use actix_twitter_login_testkit::MockUser;
-use common::{Browser, Sessions, TestApp, SESSION_COOKIE};
 
 #[actix_web::test]
 async fn first_login_creates_the_user_and_signs_in() {

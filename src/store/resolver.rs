@@ -1,4 +1,4 @@
-//! [`DieselVerifier`]: the [`Verify`] step backed by the store.
+//! [`DieselResolver`]: the [`ResolveUser`] step backed by the store.
 
 use actix_web::web;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -12,37 +12,37 @@ use super::{
 use crate::{
     credentials::TokenCredentials,
     profile::Profile,
-    verify::{Verdict, Verify, VerifyError},
+    resolve::{ResolveError, ResolveUser, Verdict},
 };
 
-/// The verify step of passport's todos example: finds the local user signed in with the
+/// The resolve step of passport's todos example: finds the local user signed in with the
 /// Twitter profile, or creates one (see [`find_or_create`](super::find_or_create)), and logs
 /// in as that user, with the user id as the identity.
 ///
 /// The database work runs in `actix_web::web::block`, off the async workers, on either
-/// backend. Errors map to [`VerifyErrorKind`](crate::VerifyErrorKind)s: no pooled connection
+/// backend. Errors map to [`ResolveErrorKind`](crate::ResolveErrorKind)s: no pooled connection
 /// in time, or a locked, unreachable, restarting or full database, is `Unavailable` (503);
 /// anything else (a missing schema, a backend that is not compiled in, a server that refuses
 /// the URL's password, role or database) is `Internal` (500).
 /// The token credentials are neither stored nor logged.
 ///
 /// ```no_run
-/// use actix_twitter_login::{store::{self, DieselVerifier, StoreOptions}, Verify};
+/// use actix_twitter_login::{store::{self, DieselResolver, StoreOptions}, ResolveUser};
 ///
 /// let pool = store::connect("app.db", &StoreOptions::default())?;
 /// store::run_migrations(&pool)?;
-/// let verifier = DieselVerifier::new(pool);
-/// # fn assert_verify(_: impl Verify) {}
-/// # assert_verify(verifier);
+/// let resolver = DieselResolver::new(pool);
+/// # fn assert_resolve_user(_: impl ResolveUser) {}
+/// # assert_resolve_user(resolver);
 /// # Ok::<(), store::StoreError>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct DieselVerifier {
+pub struct DieselResolver {
     pool: Pool,
 }
 
-impl DieselVerifier {
-    /// A verifier on this pool; the pool's database must be migrated
+impl DieselResolver {
+    /// A resolver on this pool; the pool's database must be migrated
     /// ([`run_migrations`](super::run_migrations)).
     pub fn new(pool: Pool) -> Self {
         Self { pool }
@@ -54,13 +54,13 @@ impl DieselVerifier {
     }
 }
 
-impl Verify for DieselVerifier {
-    fn verify(
+impl ResolveUser for DieselResolver {
+    fn resolve(
         &self,
         // Only the profile is needed: the token credentials go no further.
         _credentials: TokenCredentials,
         profile: Profile,
-    ) -> LocalBoxFuture<'static, Result<Verdict, VerifyError>> {
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         let pool = self.pool.clone();
         Box::pin(async move {
             let subject = profile.id.clone();
@@ -76,15 +76,15 @@ impl Verify for DieselVerifier {
                 }
                 Ok(Err(error)) if is_unavailable(&error) => {
                     tracing::warn!(%subject, %error, "database unavailable; sign-in refused");
-                    Err(VerifyError::unavailable(error))
+                    Err(ResolveError::unavailable(error))
                 }
                 Ok(Err(error)) => {
                     tracing::error!(%subject, %error, "sign-in failed in the database");
-                    Err(VerifyError::internal(error))
+                    Err(ResolveError::internal(error))
                 }
                 Err(error) => {
                     tracing::error!(%subject, %error, "sign-in task failed");
-                    Err(VerifyError::internal(error))
+                    Err(ResolveError::internal(error))
                 }
             }
         })

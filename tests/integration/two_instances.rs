@@ -1,19 +1,16 @@
 //! Two independent app instances (separate servers, workers, pools and HTTP clients) sharing
 //! PostgreSQL, Redis and the cookie key: a login started on one completes on the other.
-#![cfg(all(feature = "postgres", feature = "redis"))]
 
-mod common;
-
-use actix_twitter_login::{
-    store::{self, DieselVerifier},
-    TwitterLogin,
-};
-use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
-use actix_web::dev::ServerHandle;
-use common::{
+use crate::common::{
     approve, backend::redis_url, bind, me, redis_store, serve, store_options, Backend, Browser,
     Database, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET,
 };
+use actix_twitter_login::{
+    store::{self, DieselResolver},
+    TwitterLoginMiddleware,
+};
+use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
+use actix_web::dev::ServerHandle;
 use futures_util::future::join_all;
 
 struct Pair {
@@ -42,11 +39,12 @@ impl Pair {
             let pool =
                 store::connect(&database.url, &store_options()).expect("PostgreSQL is reachable");
             store::run_migrations(&pool).expect("migrate");
-            let twitter = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
-                .api_base_url(provider.base_url())
-                .verifier(DieselVerifier::new(pool.clone()))
-                .build()
-                .unwrap();
+            let twitter =
+                TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
+                    .api_base_url(provider.base_url())
+                    .resolve_user(DieselResolver::new(pool.clone()))
+                    .build()
+                    .unwrap();
             let sessions = redis_store(&redis_url()).await;
             servers.push(serve(listener, twitter, pool, true, move || {
                 sessions.clone()

@@ -22,11 +22,6 @@ impl MemoryStore {
     pub fn keys(&self) -> Vec<String> {
         self.sessions.lock().unwrap().keys().cloned().collect()
     }
-
-    /// Every stored value, for looking for secrets in server-side state.
-    pub fn dump(&self) -> String {
-        format!("{:?}", self.sessions.lock().unwrap())
-    }
 }
 
 fn new_key() -> String {

@@ -1,12 +1,9 @@
 //! PostgreSQL or Redis going away mid-run: clean failures, no panic, and recovery without a
 //! restart once the service is back. The services are cut with a proxy, not stopped.
-#![cfg(all(feature = "postgres", feature = "redis"))]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, Browser, TestApp};
+use crate::common::{Backend, Browser, TestApp};
 
 #[actix_web::test]
 async fn postgres_going_away_fails_logins_with_a_message_and_they_recover() {

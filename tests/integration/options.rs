@@ -1,13 +1,11 @@
 //! Options that change what is sent or received: authenticate vs authorize, force_login,
 //! screen_name, profile sources with email, and a missing identity middleware.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
+use crate::common::{query_value, Browser, TestApp};
 use actix_twitter_login::{Profile, ProfileSource, Verdict};
 use actix_twitter_login_testkit::MockUser;
-use common::{query_value, Browser, TestApp};
 
 #[actix_web::test]
 async fn the_redirect_carries_force_login_and_screen_name() {
@@ -58,9 +56,9 @@ async fn profiles_carry_the_email_when_asked_for() {
         let record = Arc::clone(&seen);
         let app = TestApp::setup()
             .user(MockUser::new("2001", "dana", "Dana").with_email("dana@example.test"))
-            .own_verifier()
+            .own_resolver()
             .configure(move |b| {
-                b.profile_source(source).include_email(true).verifier(
+                b.profile_source(source).include_email(true).resolve_user(
                     move |_creds, profile: Profile| {
                         record.lock().unwrap().push(profile.clone());
                         async move { Ok(Verdict::User(profile.id)) }

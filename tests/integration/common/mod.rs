@@ -1,19 +1,19 @@
 //! The shared test harness: a strict local provider and an app wrapped with the middleware,
 //! both served over real HTTP on 127.0.0.1, and a cookie-keeping browser to drive them.
-#![allow(dead_code)]
 
 pub mod app;
 pub mod backend;
 pub mod browser;
 pub mod memory_store;
+#[cfg(all(feature = "postgres", feature = "redis"))]
 pub mod proxy;
 
 use std::net::TcpListener;
 
 use actix_session::storage::CookieSessionStore;
 use actix_twitter_login::{
-    store::{self, DieselVerifier, StoreOptions},
-    TwitterLogin, TwitterLoginBuilder,
+    store::{self, DieselResolver, StoreOptions},
+    TwitterLoginMiddleware, TwitterLoginMiddlewareBuilder,
 };
 use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
 use actix_web::{cookie::Key, dev::ServerHandle};
@@ -22,6 +22,7 @@ pub use app::{redis_store, serve};
 pub use backend::{Backend, Database};
 pub use browser::{Browser, Page};
 pub use memory_store::MemoryStore;
+#[cfg(all(feature = "postgres", feature = "redis"))]
 pub use proxy::Proxy;
 
 pub const CONSUMER_KEY: &str = "test-consumer-key";
@@ -47,8 +48,10 @@ pub struct TestApp {
     pub database: Database,
     pub memory: MemoryStore,
     /// The proxy in front of the database server, when asked for.
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     pub database_proxy: Option<Proxy>,
     /// The proxy in front of Redis, when asked for.
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     pub redis_proxy: Option<Proxy>,
     server: ServerHandle,
 }
@@ -58,10 +61,12 @@ pub struct Setup {
     users: Vec<MockUser>,
     sessions: Option<Sessions>,
     database_url: Option<String>,
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     proxy_database: bool,
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     proxy_redis: bool,
-    configure: Box<dyn FnOnce(TwitterLoginBuilder) -> TwitterLoginBuilder>,
-    with_verifier: bool,
+    configure: Box<dyn FnOnce(TwitterLoginMiddlewareBuilder) -> TwitterLoginMiddlewareBuilder>,
+    with_resolver: bool,
     identity: bool,
     backend: Option<Backend>,
 }
@@ -72,10 +77,12 @@ impl Default for Setup {
             users: Vec::new(),
             sessions: None,
             database_url: None,
+            #[cfg(all(feature = "postgres", feature = "redis"))]
             proxy_database: false,
+            #[cfg(all(feature = "postgres", feature = "redis"))]
             proxy_redis: false,
             configure: Box::new(|b| b),
-            with_verifier: true,
+            with_resolver: true,
             identity: true,
             backend: None,
         }
@@ -88,6 +95,7 @@ impl Setup {
         self
     }
 
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     /// A backend other than the run's (`TEST_BACKEND`), for tests that need one.
     pub fn backend(mut self, backend: Backend) -> Self {
         self.backend = Some(backend);
@@ -106,12 +114,14 @@ impl Setup {
         self
     }
 
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     /// Reaches the database server through a [`Proxy`] the test can cut.
     pub fn proxy_database(mut self) -> Self {
         self.proxy_database = true;
         self
     }
 
+    #[cfg(all(feature = "postgres", feature = "redis"))]
     /// Reaches Redis through a [`Proxy`] the test can cut (Redis sessions).
     pub fn proxy_redis(mut self) -> Self {
         self.proxy_redis = true;
@@ -119,9 +129,9 @@ impl Setup {
         self
     }
 
-    /// Leaves the builder's verifier alone (for tests that set their own).
-    pub fn own_verifier(mut self) -> Self {
-        self.with_verifier = false;
+    /// Leaves the builder's resolver alone (for tests that set their own).
+    pub fn own_resolver(mut self) -> Self {
+        self.with_resolver = false;
         self
     }
 
@@ -133,7 +143,7 @@ impl Setup {
 
     pub fn configure(
         mut self,
-        configure: impl FnOnce(TwitterLoginBuilder) -> TwitterLoginBuilder + 'static,
+        configure: impl FnOnce(TwitterLoginMiddlewareBuilder) -> TwitterLoginMiddlewareBuilder + 'static,
     ) -> Self {
         self.configure = Box::new(configure);
         self
@@ -191,9 +201,11 @@ impl TestApp {
                 pool
             }
         };
+        #[cfg(all(feature = "postgres", feature = "redis"))]
         let database_proxy = setup
             .proxy_database
             .then(|| Proxy::start(&backend::host_port(&database.url)));
+        #[cfg(all(feature = "postgres", feature = "redis"))]
         let pool = match &database_proxy {
             Some(proxy) => store::connect_lazy(
                 &backend::with_host_port(&database.url, proxy.addr()),
@@ -202,11 +214,12 @@ impl TestApp {
             None => pool,
         };
 
-        let mut builder = TwitterLogin::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
-            .api_base_url(provider.base_url())
-            .provider_timeout(std::time::Duration::from_secs(2));
-        if setup.with_verifier {
-            builder = builder.verifier(DieselVerifier::new(pool.clone()));
+        let mut builder =
+            TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
+                .api_base_url(provider.base_url())
+                .provider_timeout(std::time::Duration::from_secs(2));
+        if setup.with_resolver {
+            builder = builder.resolve_user(DieselResolver::new(pool.clone()));
         }
         let twitter = (setup.configure)(builder)
             .build()
@@ -217,6 +230,7 @@ impl TestApp {
             Backend::SqliteCookie => Sessions::Cookie,
             Backend::PostgresRedis => Sessions::Redis,
         });
+        #[cfg(all(feature = "postgres", feature = "redis"))]
         let redis_proxy = setup
             .proxy_redis
             .then(|| Proxy::start(&backend::host_port(&backend::redis_url())));
@@ -228,10 +242,13 @@ impl TestApp {
                 serve(listener, twitter, pool, id, move || memory.clone())
             }
             Sessions::Redis => {
+                #[cfg(all(feature = "postgres", feature = "redis"))]
                 let url = match &redis_proxy {
                     Some(proxy) => backend::with_host_port(&backend::redis_url(), proxy.addr()),
                     None => backend::redis_url(),
                 };
+                #[cfg(not(all(feature = "postgres", feature = "redis")))]
+                let url = backend::redis_url();
                 let store = redis_store(&url).await;
                 serve(listener, twitter, pool, id, move || store.clone())
             }
@@ -241,7 +258,9 @@ impl TestApp {
             base_url,
             database,
             memory,
+            #[cfg(all(feature = "postgres", feature = "redis"))]
             database_proxy,
+            #[cfg(all(feature = "postgres", feature = "redis"))]
             redis_proxy,
             server,
         }

@@ -1,25 +1,24 @@
 //! The demo app, exactly as `cargo run --example demo` runs it, clicked through offline.
 
-mod common;
-
-#[path = "../examples/demo/app.rs"]
+#[path = "../../examples/demo/app.rs"]
 mod app;
 
-use common::{query_value, Browser};
+use crate::common::{query_value, Browser};
 
 #[actix_web::test]
 async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = app::Settings {
-        consumer: None,
-        callback_url: None,
-        api_base_url: None,
-        host: "127.0.0.1".into(),
-        port: 0,
-        database_url: dir.path().join("demo.db").to_str().unwrap().to_owned(),
-        redis_url: None,
-        session_key: None,
-    };
+    let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
+    // As a fresh machine runs it: no X keys, no Redis, no session key.
+    let settings = app::Settings::from_vars(|name| match name {
+        "PORT" => Some("0".into()),
+        "DATABASE_URL" => Some(database.clone()),
+        "TWITTER_API_KEY" => Some(String::new()), // empty is unset
+        _ => None,
+    })
+    .expect("the settings");
+    assert!(settings.consumer.is_none() && settings.session_key.is_none());
+    assert_eq!(settings.host, "127.0.0.1");
     let running = app::start(settings).await.expect("the demo starts");
     let url = running.url.clone();
     let provider = running
@@ -75,4 +74,24 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         .body
         .contains("You are not signed in"));
     handle.stop(false).await;
+}
+
+/// Each bad setting is refused with a message naming the variable.
+#[test]
+fn bad_demo_settings_are_named() {
+    let refused = |name: &'static str, value: &'static str| {
+        let lookup = move |var: &str| (var == name).then(|| value.to_owned());
+        match app::Settings::from_vars(lookup) {
+            Ok(_) => panic!("{name}={value} was accepted"),
+            Err(message) => message,
+        }
+    };
+    assert!(refused("PORT", "eighty").contains("PORT"));
+    assert!(refused("TWITTER_API_KEY", "key").contains("TWITTER_API_SECRET"));
+    assert!(refused("SESSION_KEY", "zz").contains("not hex"));
+    assert!(refused("SESSION_KEY", "abab").contains("at least 64"));
+    let key = "ab".repeat(64);
+    let settings = app::Settings::from_vars(|var| (var == "SESSION_KEY").then(|| key.clone()))
+        .expect("a 64-byte key");
+    assert!(settings.session_key.is_some());
 }

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_identity::IdentityMiddleware;
 use actix_session::{storage::SessionStore, SessionMiddleware};
-use actix_twitter_login::{store, TwitterLogin};
+use actix_twitter_login::{store, TwitterLoginMiddleware};
 use actix_web::{
     dev::ServerHandle, middleware::Condition, web, App, HttpRequest, HttpResponse, HttpServer,
 };
@@ -18,7 +18,7 @@ use super::{cookie_key, SESSION_COOKIE};
 /// session middleware, in the background.
 pub fn serve<S, F>(
     listener: TcpListener,
-    twitter: TwitterLogin,
+    twitter: TwitterLoginMiddleware,
     pool: store::Pool,
     identity: bool,
     store: F,
@@ -27,16 +27,17 @@ where
     S: SessionStore + 'static,
     F: Fn() -> S + Clone + Send + 'static,
 {
-    // The routes that go with this middleware, on their own paths (the defaults stay too).
+    // The routes that go with this middleware, on their default paths and on paths of their own.
+    let routes = twitter.routes();
     let own_routes = twitter
         .routes()
         .login_page("/custom/login")
         .logout("/custom/logout");
     let server = HttpServer::new(move || {
-        let own_routes = own_routes.clone();
+        let (routes, own_routes) = (routes.clone(), own_routes.clone());
         App::new()
             .app_data(web::Data::new(pool.clone()))
-            .configure(actix_twitter_login::routes)
+            .configure(|c| routes.configure(c))
             .configure(|c| own_routes.configure(c))
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me_handler))
@@ -79,7 +80,7 @@ async fn me_handler(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpRespo
         Ok(Ok(Some(user))) => {
             HttpResponse::Ok().json(serde_json::json!({"id": user.id, "name": user.name}))
         }
-        // An identity that is no user of the database (a test's own verifier made it).
+        // An identity that is no user of the database (a test's own resolver made it).
         Ok(Ok(None)) => HttpResponse::Unauthorized().finish(),
         Ok(Err(e)) => HttpResponse::InternalServerError().body(e.to_string()),
         Err(e) => HttpResponse::InternalServerError().body(e.to_string()),

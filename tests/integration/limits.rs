@@ -1,12 +1,10 @@
 //! Limits against hostile peers: provider replies are capped in size and time, pending logins
 //! per session are bounded, callback queries are bounded.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{Browser, TestApp, SESSION_COOKIE};
 use actix_twitter_login_testkit::{Fault, MockEndpoint};
-use common::{Browser, TestApp, SESSION_COOKIE};
 
 #[actix_web::test]
 async fn a_reply_over_64_kib_is_a_failure_not_an_allocation() {

@@ -1,8 +1,6 @@
 //! Requests the middleware does not own pass through untouched.
 
-mod common;
-
-use common::{Browser, TestApp};
+use crate::common::{Browser, TestApp};
 
 #[actix_web::test]
 async fn other_routes_and_methods_pass_through_without_a_session() {

@@ -10,10 +10,12 @@ use diesel::{prelude::*, sql_types::BigInt};
 /// Chooses the backend of the whole run.
 pub const BACKEND_VAR: &str = "TEST_BACKEND";
 /// The PostgreSQL server (any database on it; fresh ones are created next to it).
+#[cfg(feature = "postgres")]
 pub const DATABASE_VAR: &str = "TEST_DATABASE_URL";
 /// The Redis server.
 pub const REDIS_VAR: &str = "TEST_REDIS_URL";
 
+#[cfg(feature = "postgres")]
 const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
 
@@ -41,6 +43,7 @@ impl Backend {
 }
 
 /// The URL of the PostgreSQL server the tests create their databases on.
+#[cfg(feature = "postgres")]
 pub fn postgres_server_url() -> String {
     std::env::var(DATABASE_VAR).unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned())
 }
@@ -51,6 +54,7 @@ pub fn redis_url() -> String {
 }
 
 /// `host:port` of a URL like `postgres://user@host:port/db` or `redis://host:port`.
+#[cfg(all(feature = "postgres", feature = "redis"))]
 pub fn host_port(url: &str) -> String {
     let parsed = url::Url::parse(url).expect("a valid service URL");
     let host = parsed.host_str().expect("a host").to_owned();
@@ -63,6 +67,7 @@ pub fn host_port(url: &str) -> String {
 }
 
 /// The same URL with `host:port` replaced (to go through a proxy).
+#[cfg(all(feature = "postgres", feature = "redis"))]
 pub fn with_host_port(url: &str, addr: std::net::SocketAddr) -> String {
     let mut parsed = url::Url::parse(url).expect("a valid service URL");
     parsed.set_host(Some(&addr.ip().to_string())).unwrap();

@@ -1,26 +1,24 @@
-//! The verify step: closures, "no user", errors, and a database that is down.
-
-mod common;
+//! The resolve step: closures, "no user", errors, and a database that is down.
 
 use std::time::{Duration, Instant};
 
-use actix_twitter_login::{Profile, Verdict, VerifyError};
-use common::{Browser, TestApp};
+use crate::common::{Browser, TestApp};
+use actix_twitter_login::{Profile, ResolveError, Verdict};
 
 #[actix_web::test]
 async fn a_verifier_returning_no_user_fails_with_its_message() {
     let app = TestApp::setup()
-        .own_verifier()
+        .own_resolver()
         .configure(|b| {
-            b.failure_redirect("/login").failure_message(true).verifier(
-                |_creds, profile: Profile| async move {
+            b.failure_redirect("/login")
+                .failure_message(true)
+                .resolve_user(|_creds, profile: Profile| async move {
                     Ok(if profile.username == "bob" {
                         Verdict::NoUser(Some("Invite required".into()))
                     } else {
                         Verdict::User(profile.id)
                     })
-                },
-            )
+                })
         })
         .start()
         .await;
@@ -47,10 +45,10 @@ async fn a_verifier_returning_no_user_fails_with_its_message() {
 #[actix_web::test]
 async fn a_verifier_error_is_a_500_page_without_details() {
     let app = TestApp::setup()
-        .own_verifier()
+        .own_resolver()
         .configure(|b| {
-            b.verifier(|_creds, _profile| async move {
-                Err::<Verdict, _>(VerifyError::internal("secret internal detail"))
+            b.resolve_user(|_creds, _profile| async move {
+                Err::<Verdict, _>(ResolveError::internal("secret internal detail"))
             })
         })
         .start()
@@ -105,10 +103,12 @@ async fn a_database_that_is_down_fails_the_login_cleanly() {
 #[actix_web::test]
 async fn a_verifier_that_never_answers_is_cut_off() {
     let app = TestApp::setup()
-        .own_verifier()
+        .own_resolver()
         .configure(|b| {
-            b.verify_timeout(Duration::from_millis(300))
-                .verifier(|_creds, _profile| std::future::pending::<Result<Verdict, VerifyError>>())
+            b.resolve_timeout(Duration::from_millis(300))
+                .resolve_user(|_creds, _profile| {
+                    std::future::pending::<Result<Verdict, ResolveError>>()
+                })
         })
         .start()
         .await;

@@ -1,22 +1,22 @@
-//! DieselVerifier as the login middleware calls it.
+//! DieselResolver as the login middleware calls it.
 
 use std::time::{Duration, Instant};
 
 use super::{counts, migrated, missing_table, profile, small, unopenable, TestDatabase};
 use crate::{
     credentials::{Secret, TokenCredentials},
-    store::{connect, connect_lazy, find_user, Backend, DieselVerifier, StoreOptions},
-    Verdict, Verify, VerifyErrorKind,
+    store::{connect, connect_lazy, find_user, Backend, DieselResolver, StoreOptions},
+    ResolveErrorKind, ResolveUser, Verdict,
 };
 
 on_each_backend!(
-    verifier_logs_in_as_the_found_or_created_user,
+    resolver_logs_in_as_the_found_or_created_user,
     an_unopenable_database_is_unavailable_within_the_timeout,
     a_missing_schema_is_an_internal_error,
     debug_shows_the_database_and_nothing_secret,
 );
 
-/// Runs an async test body on an actix system, as the middleware would call the verifier.
+/// Runs an async test body on an actix system, as the middleware would call the resolver.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     actix_rt::System::new().block_on(future)
 }
@@ -28,16 +28,16 @@ fn token() -> TokenCredentials {
     }
 }
 
-fn verifier_logs_in_as_the_found_or_created_user(backend: Backend) {
+fn resolver_logs_in_as_the_found_or_created_user(backend: Backend) {
     let (_db, pool) = migrated(backend, &small());
     block_on(logs_in_as_the_found_or_created_user(pool));
 }
 
 async fn logs_in_as_the_found_or_created_user(pool: crate::store::Pool) {
-    let verifier = DieselVerifier::new(pool.clone());
+    let resolver = DieselResolver::new(pool.clone());
 
-    let first = verifier
-        .verify(token(), profile("12", "jack", Some("Jack")))
+    let first = resolver
+        .resolve(token(), profile("12", "jack", Some("Jack")))
         .await
         .expect("first login");
     let Verdict::User(id) = first.clone() else {
@@ -48,8 +48,8 @@ async fn logs_in_as_the_found_or_created_user(pool: crate::store::Pool) {
         .expect("the new user");
     assert_eq!(user.name, "Jack");
 
-    let again = verifier
-        .verify(token(), profile("12", "jack", None))
+    let again = resolver
+        .resolve(token(), profile("12", "jack", None))
         .await
         .expect("second login");
     assert_eq!(again, Verdict::User(id));
@@ -63,12 +63,12 @@ fn an_unopenable_database_is_unavailable_within_the_timeout(backend: Backend) {
         connection_timeout: Duration::from_millis(200),
         ..StoreOptions::default()
     };
-    let verifier = DieselVerifier::new(connect_lazy(&url, &options));
+    let resolver = DieselResolver::new(connect_lazy(&url, &options));
 
     let started = Instant::now();
-    let error = block_on(verifier.verify(token(), profile("12", "jack", None))).unwrap_err();
+    let error = block_on(resolver.resolve(token(), profile("12", "jack", None))).unwrap_err();
     let waited = started.elapsed();
-    assert_eq!(error.kind(), VerifyErrorKind::Unavailable, "{error}");
+    assert_eq!(error.kind(), ResolveErrorKind::Unavailable, "{error}");
     assert!(waited < Duration::from_secs(3), "{waited:?}");
     let text = error.to_string();
     assert!(text.contains(&url) && text.contains(message), "{text}");
@@ -76,9 +76,9 @@ fn an_unopenable_database_is_unavailable_within_the_timeout(backend: Backend) {
 
 fn a_missing_schema_is_an_internal_error(backend: Backend) {
     let db = TestDatabase::new(backend);
-    let verifier = DieselVerifier::new(connect(&db.url, &small()).expect("connect"));
-    let error = block_on(verifier.verify(token(), profile("12", "jack", None))).unwrap_err();
-    assert_eq!(error.kind(), VerifyErrorKind::Internal, "{error}");
+    let resolver = DieselResolver::new(connect(&db.url, &small()).expect("connect"));
+    let error = block_on(resolver.resolve(token(), profile("12", "jack", None))).unwrap_err();
+    assert_eq!(error.kind(), ResolveErrorKind::Internal, "{error}");
     assert!(
         error.to_string().contains(missing_table(backend)),
         "{error}"
@@ -87,8 +87,8 @@ fn a_missing_schema_is_an_internal_error(backend: Backend) {
 
 fn debug_shows_the_database_and_nothing_secret(backend: Backend) {
     let (db, pool) = migrated(backend, &small());
-    let verifier = DieselVerifier::new(pool);
-    let debug = format!("{verifier:?}");
+    let resolver = DieselResolver::new(pool);
+    let debug = format!("{resolver:?}");
     assert!(debug.contains(&db.url), "{debug}");
     assert!(!debug.contains("token-secret-value"), "{debug}");
 }

@@ -1,16 +1,14 @@
 //! Secrets (the consumer secret, temporary and token secrets) never appear in `Debug` output,
 //! logs, pages, or a client-readable cookie.
 
-mod common;
-
 use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
 
-use actix_twitter_login::TwitterLogin;
+use crate::common::{Browser, Sessions, TestApp, CONSUMER_SECRET};
+use actix_twitter_login::TwitterLoginMiddleware;
 use actix_twitter_login_testkit::{Fault, MockEndpoint};
-use common::{Browser, Sessions, TestApp, CONSUMER_SECRET};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -27,7 +25,8 @@ impl Write for Capture {
 
 #[test]
 fn debug_output_redacts_the_consumer_secret() {
-    let builder = TwitterLogin::builder("key", "s3cr3t-consumer", "http://127.0.0.1:8080/cb");
+    let builder =
+        TwitterLoginMiddleware::builder("key", "s3cr3t-consumer", "http://127.0.0.1:8080/cb");
     let printed = format!("{builder:?}");
     assert!(!printed.contains("s3cr3t-consumer"), "{printed}");
     let twitter = builder.build().unwrap();

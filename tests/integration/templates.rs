@@ -1,10 +1,8 @@
 //! An app's own templates: the failure page from the builder, the login page and button path
-//! from `TwitterLogin::routes`.
+//! from `TwitterLoginMiddleware::routes`.
 
-mod common;
-
+use crate::common::{Browser, TestApp};
 use actix_twitter_login::Templates;
-use common::{Browser, TestApp};
 
 #[actix_web::test]
 async fn the_apps_own_templates_and_login_path_are_used() {

@@ -2,11 +2,9 @@
 //! malformed. None of them may reach the provider's access-token endpoint with a token this
 //! session did not issue, and none may answer 500.
 
-mod common;
+use crate::common::{query_value, Browser, TestApp};
 
-use common::{query_value, Browser, TestApp};
-
-fn with_messages(app: common::Setup) -> common::Setup {
+fn with_messages(app: crate::common::Setup) -> crate::common::Setup {
     app.configure(|b| b.failure_redirect("/login").failure_message(true))
 }
 
@@ -178,18 +176,18 @@ async fn malformed_callbacks_fail_with_400() {
 #[actix_web::test]
 async fn a_copy_of_the_cookie_from_before_the_callback_cannot_replay_it() {
     let app = TestApp::setup()
-        .sessions(common::Sessions::Cookie)
+        .sessions(crate::common::Sessions::Cookie)
         .start()
         .await;
     let browser = Browser::new();
     let callback = app.approve(&browser, "alice").await;
     let old_cookie = browser
-        .cookie(common::SESSION_COOKIE)
+        .cookie(crate::common::SESSION_COOKIE)
         .expect("the pending login's cookie");
     assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
 
     let thief = Browser::new();
-    thief.set_cookie(common::SESSION_COOKIE, &old_cookie);
+    thief.set_cookie(crate::common::SESSION_COOKIE, &old_cookie);
     let replay = thief.get(&callback).await;
     assert_eq!(replay.status, 401, "{}", replay.body);
     assert!(replay.body.contains("already used"), "{}", replay.body);

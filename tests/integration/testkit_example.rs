@@ -4,7 +4,7 @@
 
 use actix_identity::{Identity, IdentityMiddleware};
 use actix_session::{storage::CookieSessionStore, SessionMiddleware};
-use actix_twitter_login::TwitterLogin;
+use actix_twitter_login::TwitterLoginMiddleware;
 use actix_twitter_login_testkit::{MockEndpoint, MockProvider, MockUser};
 use actix_web::{
     cookie::{Cookie, Key},
@@ -58,7 +58,7 @@ async fn an_app_signs_a_user_in_against_the_test_kit() {
         .start()
         .await
         .expect("the provider starts");
-    let twitter = TwitterLogin::builder("app-key", "app-secret", CALLBACK_URL)
+    let twitter = TwitterLoginMiddleware::builder("app-key", "app-secret", CALLBACK_URL)
         .api_base_url(provider.base_url())
         .build()
         .expect("a valid configuration");

@@ -1,15 +1,13 @@
 //! A provider that answers errors, garbage, or nothing: each is a failure with a message,
 //! never a panic, a hang or a 500 page.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{Browser, TestApp};
 use actix_twitter_login::{ProfileErrorPolicy, ProfileSource};
 use actix_twitter_login_testkit::{Fault, MockEndpoint};
-use common::{Browser, TestApp};
 
-async fn start_fails(app: &TestApp, browser: &Browser) -> common::Page {
+async fn start_fails(app: &TestApp, browser: &Browser) -> crate::common::Page {
     let page = browser.get(&app.url("/login/twitter")).await;
     assert_ne!(
         page.status, 302,

@@ -1,0 +1,218 @@
+//! `build()` refuses each bad value with a [`ConfigError`] that names it; one case per test.
+
+use std::time::Duration;
+
+use actix_twitter_login::{ConfigError, TwitterLoginMiddleware, TwitterLoginMiddlewareBuilder};
+
+const CALLBACK: &str = "http://127.0.0.1:8080/oauth/callback/twitter";
+
+fn builder() -> TwitterLoginMiddlewareBuilder {
+    TwitterLoginMiddleware::builder("key", "secret", CALLBACK)
+}
+
+fn refused(builder: TwitterLoginMiddlewareBuilder) -> ConfigError {
+    builder.build().expect_err("a bad configuration is refused")
+}
+
+#[test]
+fn an_empty_consumer_key_is_refused() {
+    let err = TwitterLoginMiddleware::new("", "secret", CALLBACK).unwrap_err();
+    assert_eq!(
+        err,
+        ConfigError::Empty {
+            option: "consumer_key"
+        }
+    );
+}
+
+#[test]
+fn an_empty_consumer_secret_is_refused() {
+    let err = TwitterLoginMiddleware::new("key", "", CALLBACK).unwrap_err();
+    assert_eq!(
+        err,
+        ConfigError::Empty {
+            option: "consumer_secret"
+        }
+    );
+}
+
+#[test]
+fn a_callback_url_that_is_not_absolute_http_is_refused() {
+    for bad in [
+        "/oauth/callback",
+        "ftp://host/cb",
+        "javascript:alert(1)",
+        "http://",
+        "not a url",
+    ] {
+        match TwitterLoginMiddleware::new("key", "secret", bad).unwrap_err() {
+            ConfigError::CallbackUrl { value, .. } => assert_eq!(value, bad),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_login_path_without_a_leading_slash_is_refused() {
+    let err = refused(builder().login_path("login/twitter"));
+    assert!(err.to_string().contains("login/twitter"), "{err}");
+    assert!(
+        matches!(
+            err,
+            ConfigError::Path {
+                option: "login_path",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_login_path_equal_to_the_callback_path_is_refused() {
+    let err = refused(builder().login_path("/oauth/callback/twitter"));
+    assert!(matches!(err, ConfigError::RouteClash { .. }), "{err}");
+}
+
+#[test]
+fn a_protocol_relative_failure_redirect_is_refused() {
+    let err = refused(builder().failure_redirect("//evil.example"));
+    assert!(
+        matches!(
+            err,
+            ConfigError::Path {
+                option: "failure_redirect",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_absolute_failure_redirect_is_accepted() {
+    assert!(builder()
+        .failure_redirect("https://example.com/login")
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn a_relative_success_redirect_is_refused() {
+    let err = refused(builder().success_redirect("home"));
+    assert!(
+        matches!(
+            err,
+            ConfigError::Path {
+                option: "success_redirect",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_api_base_url_without_a_scheme_is_refused() {
+    let err = refused(builder().api_base_url("api.x.com"));
+    assert!(
+        matches!(
+            err,
+            ConfigError::Url {
+                option: "api_base_url",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_signed_url_with_a_query_is_refused() {
+    let err = refused(builder().request_token_url("https://api.x.com/oauth/request_token?x=1"));
+    assert!(
+        matches!(
+            err,
+            ConfigError::Url {
+                option: "request_token_url",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_zero_provider_timeout_is_refused() {
+    let err = refused(builder().provider_timeout(Duration::ZERO));
+    assert_eq!(
+        err,
+        ConfigError::Zero {
+            option: "provider_timeout"
+        }
+    );
+}
+
+#[test]
+fn a_zero_resolve_timeout_is_refused() {
+    let err = refused(builder().resolve_timeout(Duration::ZERO));
+    assert_eq!(
+        err,
+        ConfigError::Zero {
+            option: "resolve_timeout"
+        }
+    );
+}
+
+#[test]
+fn zero_pending_logins_are_refused() {
+    let err = refused(builder().max_pending_logins(0));
+    assert_eq!(
+        err,
+        ConfigError::Zero {
+            option: "max_pending_logins"
+        }
+    );
+}
+
+#[test]
+fn a_pending_login_ttl_under_a_second_is_refused() {
+    let err = refused(builder().pending_login_ttl(Duration::from_millis(999)));
+    assert_eq!(
+        err,
+        ConfigError::Zero {
+            option: "pending_login_ttl"
+        }
+    );
+}
+
+#[test]
+fn an_empty_session_key_is_refused() {
+    let err = refused(builder().session_key(""));
+    assert_eq!(
+        err,
+        ConfigError::Empty {
+            option: "session_key"
+        }
+    );
+}
+
+#[test]
+fn empty_user_fields_are_refused() {
+    let err = refused(builder().user_fields(" "));
+    assert_eq!(
+        err,
+        ConfigError::Empty {
+            option: "user_fields"
+        }
+    );
+}
+
+#[test]
+fn the_callback_route_is_the_callback_urls_path() {
+    let twitter =
+        TwitterLoginMiddleware::new("key", "secret", "https://example.com/auth/x/cb?from=x")
+            .unwrap();
+    assert_eq!(twitter.callback_path(), "/auth/x/cb");
+    assert_eq!(twitter.login_path(), "/login/twitter");
+}
