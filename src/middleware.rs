@@ -178,3 +178,27 @@ pub(crate) fn http_client() -> awc::Client {
         ))
         .finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TwitterLoginMiddleware;
+
+    fn middleware() -> TwitterLoginMiddleware {
+        TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    }
+
+    #[test]
+    fn each_middleware_owns_its_spent_tokens_and_its_clones_share_them() {
+        let (first, second) = (middleware(), middleware());
+        let worker = first.clone(); // what each worker's service holds
+        assert!(first.config.spent.spend("token", 1, 100));
+        assert!(
+            !worker.config.spent.spend("token", 2, 100),
+            "shared by the workers"
+        );
+        assert!(
+            second.config.spent.spend("token", 2, 100),
+            "not by another middleware"
+        );
+    }
+}

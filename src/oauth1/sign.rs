@@ -212,3 +212,5 @@ fn base_uri(uri: &str) -> (String, Option<String>) {
 mod properties;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wire;

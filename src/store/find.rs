@@ -52,19 +52,13 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// `federated_credentials` verify, on a connection from [`Pool::get`]: one read for a
 /// returning user, one transaction for a new one.
 ///
-/// The credential `(`[`PROVIDER`](super::PROVIDER)`, profile.id)` is looked up; a returning
-/// user is found by that one read, outside any transaction. When there is none, a write
-/// transaction looks again and inserts a user named after the profile (its display name,
-/// else its username) with that credential. The same code runs on both backends; only the
-/// transaction differs. On SQLite it is `BEGIN IMMEDIATE`: the write lock is held from the
-/// second lookup to the commit, so concurrent logins queue on the busy timeout. On PostgreSQL
-/// it is `READ COMMITTED` (whatever the server's default isolation), and two first logins
-/// with the same account can both miss the lookup; the unique index on `(provider, subject)`
-/// then makes the later credential insert wait for the earlier login and fail. Should the
-/// credential insert meet an existing credential on either backend (on SQLite only when its
-/// locking is turned off, e.g. `nolock=1`), the savepoint around the new user and its
-/// credential is rolled back and the winner's user is read and returned. Either way there is
-/// exactly one user per credential, and no user without one is ever left behind.
+/// A returning user is one read of the credential `(`[`PROVIDER`](super::PROVIDER)`,
+/// profile.id)`, outside any transaction. A miss opens a write transaction (SQLite: `BEGIN
+/// IMMEDIATE`, so concurrent first logins queue; PostgreSQL: `READ COMMITTED`, so a re-read
+/// sees a concurrent winner) that looks again and inserts a user named after the profile (its
+/// display name, else its username) with the credential. A concurrent first login that loses
+/// the race on the unique `(provider, subject)` index rolls back its savepoint and returns the
+/// winner's user: one user per credential, never a user without one.
 ///
 /// ```
 /// use actix_twitter_login::{store::{self, StoreOptions}, Profile};

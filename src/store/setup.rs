@@ -39,7 +39,6 @@ impl Refusal {
     }
 }
 
-/// Checks that the database opens, then builds the pool and waits for it to fill.
 /// The libpq parameters that keep a silent server from hanging a login: a connect timeout,
 /// TCP keepalives and a TCP user timeout, each added unless the URL already sets it.
 #[cfg(feature = "postgres")]
@@ -76,6 +75,7 @@ pub(super) fn postgres_defaults(database_url: &str, options: &StoreOptions) -> S
     url
 }
 
+/// Checks that the database opens, then builds the pool and waits for it to fill.
 pub(super) fn eager<C: BackendConnection>(
     database_url: &str,
     database: &Arc<str>,

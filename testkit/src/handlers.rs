@@ -8,7 +8,7 @@ use actix_web::{
 use super::{
     auth::{verify, AuthFailure, TokenUse},
     page, reply,
-    signature::{self, constant_time_eq},
+    signature::constant_time_eq,
     state::{Grant, Shared},
     Fault, MockEndpoint, MockUser,
 };
@@ -282,32 +282,4 @@ async fn verify_credentials(req: HttpRequest, shared: web::Data<Shared>) -> Http
         body["email"] = serde_json::json!(user.email);
     }
     reply::json(&body)
-}
-
-/// `callback` with `pairs` appended to its query (RFC 5849 §2.2), before any fragment.
-pub(crate) fn append_query(callback: &str, pairs: &[(&str, &str)]) -> String {
-    let (base, fragment) = match callback.split_once('#') {
-        Some((base, fragment)) => (base, Some(fragment)),
-        None => (callback, None),
-    };
-    let query = pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                signature::percent_encode(k),
-                signature::percent_encode(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    let separator = match base.find('?') {
-        None => "?",
-        Some(_) if base.ends_with('?') || base.ends_with('&') => "",
-        Some(_) => "&",
-    };
-    match fragment {
-        Some(fragment) => format!("{base}{separator}{query}#{fragment}"),
-        None => format!("{base}{separator}{query}"),
-    }
 }

@@ -4,7 +4,6 @@
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use super::{
-    handlers::append_query,
     signature::{self, parse_form, random_string},
     state::{Grant, Shared},
 };
@@ -175,5 +174,33 @@ pub(crate) async fn deny(req: HttpRequest, shared: web::Data<Shared>) -> HttpRes
     match callback {
         Some(callback) => redirect(&append_query(&callback, &[("denied", token)])),
         None => invalid_token_page(),
+    }
+}
+
+/// `callback` with `pairs` appended to its query (RFC 5849 §2.2), before any fragment.
+fn append_query(callback: &str, pairs: &[(&str, &str)]) -> String {
+    let (base, fragment) = match callback.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (callback, None),
+    };
+    let query = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                signature::percent_encode(k),
+                signature::percent_encode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let separator = match base.find('?') {
+        None => "?",
+        Some(_) if base.ends_with('?') || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    match fragment {
+        Some(fragment) => format!("{base}{separator}{query}#{fragment}"),
+        None => format!("{base}{separator}{query}"),
     }
 }
