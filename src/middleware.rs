@@ -14,8 +14,10 @@ use futures_util::future::{ready, Either, MapOk, Ready, TryFutureExt as _};
 
 use crate::{config::Config, flow, routes::Routes};
 
-/// The "Sign in with Twitter" middleware. Build it with [`TwitterLoginMiddleware::builder`],
-/// add it with `App::wrap` inside (that is, before in code) the identity and session middleware:
+/// The "Sign in with Twitter" middleware. Build it with [`TwitterLoginMiddleware::builder`]
+/// once, outside `HttpServer::new` (its clones, one per worker, share the tokens spent at the
+/// callback), and add it with `App::wrap` inside (that is, before in code) the identity and
+/// session middleware:
 ///
 /// ```no_run
 /// use actix_identity::IdentityMiddleware;

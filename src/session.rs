@@ -2,8 +2,9 @@
 //! bounded in number) and the `messages` list.
 //!
 //! A pending login is whatever the protocol must find again at the callback: a key the
-//! callback presents (the temporary credentials' `oauth_token` in OAuth 1.0a) and a secret that
-//! never leaves the server side of the session (the temporary credentials' secret).
+//! callback presents (the temporary credentials' `oauth_token` in OAuth 1.0a) and a secret the
+//! browser never sees in the clear (the temporary credentials' secret): it lives in the session,
+//! which is an encrypted cookie or a server-side store.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -298,10 +299,9 @@ mod tests {
 
     /// The fuzz target `pending_state`, minimized input `" 1"`: a 1 ms ttl, `max` 4, empty token and secret.
     ///
-    /// The builder accepts any non-zero `pending_login_ttl`, but pending logins are compared in
-    /// whole seconds (`Duration::as_secs`), so a ttl under one second expires every login the
-    /// moment it is made and every callback fails with "no pending login". Either fix passes:
-    /// refusing such a ttl in the builder, or honouring it.
+    /// Pending logins are compared in whole seconds (`Duration::as_secs`), so a ttl under one
+    /// second would expire every login the moment it is made. The builder refuses such a ttl;
+    /// honouring it would pass as well.
     #[test]
     fn a_sub_second_pending_login_ttl_is_refused_or_honoured() {
         for ttl in [Duration::from_millis(1), Duration::from_millis(500)] {

@@ -2,7 +2,7 @@
 //! home page and an ordinary `/ping` route, wrapped in the login, identity and session
 //! middleware, with users in a SQLite file and sessions in the encrypted cookie.
 //!
-//! With `--without-login` it is the same app without the `TwitterLoginMiddleware` middleware, for the
+//! With `--without-login` it is the same app without the `TwitterLoginMiddleware`, for the
 //! pass-through comparison.
 //!
 //! Protocol on stdio: prints `port N` once listening; with the middleware, reads the provider's
@@ -28,8 +28,9 @@ const WORKERS: usize = 2;
 
 /// The routes both apps have, around which the middleware stacks differ.
 macro_rules! routes {
-    () => {
+    ($routes:expr) => {
         App::new()
+            .configure(|c| $routes.configure(c))
             .route("/", web::get().to(home))
             .route("/ping", web::get().to(ping))
     };
@@ -64,22 +65,28 @@ pub fn run(args: &[String]) {
             .build()
     };
 
+    let callback_url = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
     actix_web::rt::System::new().block_on(async move {
         let server = if with_login {
             let provider = commands.recv().expect("the provider's base URL on stdin");
-            let callback_url = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
             let twitter =
-                TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, callback_url)
+                TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
                     .api_base_url(provider)
                     .resolve_user(DieselResolver::new(pool.clone()))
                     .build()
                     .expect("a valid configuration");
-            serve!(listener, move || routes!()
+            let routes = twitter.routes();
+            serve!(listener, move || routes!(routes.clone())
                 .wrap(twitter.clone())
                 .wrap(IdentityMiddleware::default())
                 .wrap(session()))
         } else {
-            serve!(listener, move || routes!()
+            // The same routes (the login page and logout), from a middleware this app does not
+            // wrap.
+            let routes = TwitterLoginMiddleware::new(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
+                .expect("a valid configuration")
+                .routes();
+            serve!(listener, move || routes!(routes.clone())
                 .wrap(IdentityMiddleware::default())
                 .wrap(session()))
         };

@@ -7,7 +7,7 @@
 //! - the orchestrator (the default, what `cargo bench --bench login` runs): starts the other
 //!   roles as separate processes, drives the load from its own process and prints the figures;
 //! - `--role app`: the app under test (`HttpServer`, 2 workers, SQLite, cookie sessions), with
-//!   `--without-login` the same app without the `TwitterLoginMiddleware` middleware;
+//!   `--without-login` the same app without the `TwitterLoginMiddleware`;
 //! - `--role provider`: the test kit's local OAuth 1.0a provider with one account per login.
 //!
 //! Children print what the orchestrator needs on stdout (`port N`, `ready`), take commands on

@@ -13,7 +13,7 @@ use crate::text::{self, MESSAGE_CHARS};
 
 /// Which provider call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     /// `POST oauth/request_token` (temporary credentials).
     RequestToken,
     /// `POST oauth/access_token` (token credentials).
@@ -34,7 +34,7 @@ impl fmt::Display for Endpoint {
 
 /// The shape an error body came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorFormat {
+pub(crate) enum ErrorFormat {
     /// v1.1 JSON: `{"errors":[{"code":32,"message":"..."}]}`.
     Json,
     /// OAuth endpoints' XML: `<errors><error code="415">...</error></errors>` or `<hash><error>`.
@@ -49,15 +49,15 @@ pub enum ErrorFormat {
 
 /// A provider error body, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     /// The shape it came in.
-    pub format: ErrorFormat,
+    pub(crate) format: ErrorFormat,
     /// The error code: a v1.1 code such as `"415"`, or a v2 `reason`/problem type's last path
     /// segment such as `"client-not-enrolled"` or `"usage-capped"`.
-    pub code: Option<String>,
+    pub(crate) code: Option<String>,
     /// The provider's message (`message`, the XML element text, `detail` or `title`, or the
     /// plain text), trimmed and cut to a bounded length.
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
 }
 
 impl ErrorBody {
@@ -81,7 +81,7 @@ impl ErrorBody {
     ///
     /// Only the first 64 KiB are looked at. Messages lose control characters and whitespace
     /// runs and are cut to 200 characters; binary bodies give no message at all.
-    pub fn parse(content_type: Option<&str>, body: &[u8]) -> Self {
+    pub(crate) fn parse(content_type: Option<&str>, body: &[u8]) -> Self {
         let body = &body[..body.len().min(SCAN_LIMIT)];
         let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
         let body = body.trim_ascii();
@@ -99,7 +99,7 @@ impl ErrorBody {
     ///
     /// Also known: 88, 215 and 417, and the v2 `rate-limit-exceeded`, `usage-capped` and
     /// `client-forbidden` problem types.
-    pub fn hint(&self) -> Option<&'static str> {
+    pub(crate) fn hint(&self) -> Option<&'static str> {
         Some(match self.code.as_deref()? {
             "32" => {
                 "X could not authenticate the app: check the consumer key and secret (API key \
@@ -276,7 +276,7 @@ fn from_markup(body: &[u8]) -> ErrorBody {
 
 /// A failed call to the provider.
 #[derive(Debug, thiserror::Error)]
-pub enum ProviderError {
+pub(crate) enum ProviderError {
     /// The provider could not be reached (connection refused, DNS, TLS, reset).
     #[error("{endpoint}: could not reach the provider: {reason}")]
     Network {
@@ -332,7 +332,7 @@ fn body_suffix(body: &ErrorBody) -> String {
 
 impl ProviderError {
     /// The operator hint for a known provider error code, if any.
-    pub fn hint(&self) -> Option<&'static str> {
+    pub(crate) fn hint(&self) -> Option<&'static str> {
         match self {
             ProviderError::Status { body, .. } => body.hint(),
             _ => None,

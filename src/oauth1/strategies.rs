@@ -9,7 +9,7 @@ const RESERVED: &str = "!*'();:@&=+$,/?#[]% ";
 pub(super) fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 256,
-        // A failure that matters is kept by hand, as a case at the end of this file.
+        // A failure that matters is kept by hand, as a case beside the properties that found it.
         failure_persistence: None,
         ..ProptestConfig::default()
     }

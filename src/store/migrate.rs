@@ -1,5 +1,5 @@
-//! The embedded migrations, one set per backend (`migrations/sqlite`, `migrations/postgres`),
-//! with the same versions and names.
+//! Running the embedded migrations (each backend's set, with the same versions and names, is
+//! compiled in with the backend).
 
 use super::{
     backend::BackendConnection,

@@ -1,5 +1,5 @@
-//! The connection pool: options, eager and lazy construction on the backend the URL names, and
-//! the pooled connection.
+//! The connection pool: eager and lazy construction on the backend the URL names, and the
+//! pooled connection.
 
 use std::{fmt, sync::Arc};
 

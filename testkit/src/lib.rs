@@ -13,7 +13,7 @@
 //! | `GET /2/users/me` | the v2 user object (`profile_image_url`, `confirmed_email` on request) |
 //! | `GET /1.1/account/verify_credentials.json` | the v1.1 user object (`email` with `include_email=true`) |
 //!
-//! Every signed request is checked with this module's own RFC 5849 code ([`signature`]): the
+//! Every signed request is checked with this crate's own RFC 5849 code ([`signature`]): the
 //! `Authorization` header must carry HMAC-SHA1 `oauth_*` parameters, the timestamp must be within
 //! the window (default 300 s), a `(consumer key, nonce, timestamp)` triple is accepted once, and
 //! the signature must match. Errors use X's real shapes: v1.1 JSON codes 32, 89, 135 and 215, the
@@ -379,3 +379,8 @@ impl Drop for RunningProvider {
         }
     }
 }
+
+/// The README's example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
