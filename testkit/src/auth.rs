@@ -185,7 +185,7 @@ fn check(
 }
 
 /// Whether the body is `application/x-www-form-urlencoded` (parameters in it are signed).
-fn is_form(req: &HttpRequest) -> bool {
+pub(crate) fn is_form(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

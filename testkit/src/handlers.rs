@@ -1,4 +1,5 @@
-//! The token and profile endpoints.
+//! The OAuth 1.0a token endpoints and the v1.1 profile endpoint, and every route of the
+//! provider.
 
 use actix_web::{
     http::{header, StatusCode},
@@ -7,39 +8,11 @@ use actix_web::{
 
 use super::{
     auth::{verify, AuthFailure, TokenUse},
-    page, reply,
+    oauth2, page, reply,
     signature::constant_time_eq,
-    state::{Grant, Shared},
-    Fault, MockEndpoint, MockUser,
+    state::{begin, Grant, Shared},
+    users_me, Fault, MockEndpoint, MockUser,
 };
-
-/// Every `user.fields` value `GET /2/users/me` accepts (X API v2 OpenAPI spec 2.167).
-const USER_FIELDS: &[&str] = &[
-    "confirmed_email",
-    "connection_status",
-    "created_at",
-    "description",
-    "entities",
-    "id",
-    "is_identity_verified",
-    "location",
-    "name",
-    "parody",
-    "profile_banner_url",
-    "profile_image_url",
-    "protected",
-    "public_metrics",
-    "receives_your_dm",
-    "subscribes_to_you",
-    "subscription",
-    "subscription_type",
-    "url",
-    "username",
-    "verified",
-    "verified_followers_count",
-    "verified_type",
-    "withheld",
-];
 
 /// Registers every route of the provider.
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
@@ -49,25 +22,17 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/oauth/authorize", web::get().to(page::authorize))
         .route("/oauth/authenticate/approve", web::get().to(page::approve))
         .route("/oauth/authenticate/deny", web::get().to(page::deny))
-        .route("/2/users/me", web::get().to(users_me))
+        .route("/2/users/me", web::get().to(users_me::users_me))
         .route(
             "/1.1/account/verify_credentials.json",
             web::get().to(verify_credentials),
-        );
+        )
+        .configure(oauth2::routes);
 }
 
 /// The reply for an unknown path: X's v1.1 code 34.
 pub(crate) async fn not_found() -> HttpResponse {
     reply::v11_error(StatusCode::NOT_FOUND, 34, "Sorry, that page does not exist")
-}
-
-/// Counts the request, applies a `Delay` fault, and returns the injected fault, if any.
-async fn begin(shared: &Shared, endpoint: MockEndpoint) -> Option<Fault> {
-    let fault = shared.begin(endpoint);
-    if let Some(Fault::Delay(delay)) = &fault {
-        actix_web::rt::time::sleep(*delay).await;
-    }
-    fault
 }
 
 /// The error replies of the v1.1-era endpoints (OAuth and verify_credentials).
@@ -176,58 +141,6 @@ async fn access_token(
 /// The user behind a verified access token.
 fn token_user<'a>(shared: &'a Shared, user_id: Option<&str>) -> Option<&'a MockUser> {
     user_id.and_then(|id| shared.config.user_by_id(id))
-}
-
-/// `GET /2/users/me?user.fields=...`.
-async fn users_me(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    let fault = begin(&shared, MockEndpoint::UsersMe).await;
-    let verified = match verify(&req, &[], &shared, TokenUse::Access) {
-        Ok(verified) => verified,
-        // v2 answers every authentication failure with the same problem.
-        Err(_) => return reply::v2_unauthorized(),
-    };
-    if let Some(response) = fault
-        .as_ref()
-        .and_then(|f| reply::fault(MockEndpoint::UsersMe, f))
-    {
-        return response;
-    }
-    let Some(user) = token_user(&shared, verified.user_id.as_deref()) else {
-        return reply::v2_unauthorized();
-    };
-    let fields: Vec<&str> = verified
-        .param("user.fields")
-        .map(|v| v.split(',').filter(|f| !f.is_empty()).collect())
-        .unwrap_or_default();
-    let unknown: Vec<&str> = fields
-        .iter()
-        .copied()
-        .filter(|f| !USER_FIELDS.contains(f))
-        .collect();
-    if !unknown.is_empty() {
-        return reply::v2_invalid_request("user.fields", &unknown, USER_FIELDS);
-    }
-    let mut data = serde_json::json!({
-        "id": user.id,
-        "name": user.name,
-        "username": user.screen_name,
-    });
-    for field in fields {
-        let value = match field {
-            "profile_image_url" => serde_json::json!(user.profile_image_url()),
-            "confirmed_email" => match &user.email {
-                Some(email) => serde_json::json!(email),
-                None => continue,
-            },
-            "created_at" => serde_json::json!("2011-06-01T00:00:00.000Z"),
-            "description" | "location" => serde_json::json!(""),
-            "protected" | "verified" | "parody" => serde_json::json!(false),
-            "verified_type" => serde_json::json!("none"),
-            _ => continue,
-        };
-        data[field] = value;
-    }
-    reply::json(&serde_json::json!({ "data": data }))
 }
 
 /// Whether a v1.1 boolean query parameter is set (`true`, `t` or `1`).

@@ -1,5 +1,5 @@
-//! A strict local OAuth 1.0a provider: Twitter's OAuth and profile endpoints on loopback, for
-//! tests and offline demos.
+//! A strict local OAuth 1.0a and OAuth 2.0 provider: Twitter's OAuth and profile endpoints on
+//! loopback, for tests and offline demos. Both protocols share the same users and ids.
 //!
 //! The provider serves, relative to [`RunningProvider::base_url`]:
 //!
@@ -10,8 +10,15 @@
 //! | `GET /oauth/authenticate/approve?oauth_token=T&user=<screen_name>` | 302 to the callback with `oauth_token` and `oauth_verifier` |
 //! | `GET /oauth/authenticate/deny?oauth_token=T` | 302 to the callback with `denied=T` |
 //! | `POST /oauth/access_token` | exchanges an approved request token and its verifier for token credentials |
-//! | `GET /2/users/me` | the v2 user object (`profile_image_url`, `confirmed_email` on request) |
+//! | `GET /2/users/me` | the v2 user object (`profile_image_url`, `confirmed_email` on request), for a signed request or a bearer token |
 //! | `GET /1.1/account/verify_credentials.json` | the v1.1 user object (`email` with `include_email=true`) |
+//! | `GET /i/oauth2/authorize` | OAuth 2.0: an HTML page listing the users, plus "Cancel" |
+//! | `GET /i/oauth2/authorize/approve?<the same query>&user=<screen_name>` | 302 to the `redirect_uri` with `state` and `code` |
+//! | `GET /i/oauth2/authorize/deny?<the same query>` | 302 to the `redirect_uri` with `error=access_denied` and `state` |
+//! | `POST /2/oauth2/token` | `grant_type=authorization_code` or `refresh_token`: X's JSON token response |
+//! | `POST /2/oauth2/revoke` | revokes an access or refresh token: `{"revoked":true}` |
+//!
+//! # OAuth 1.0a
 //!
 //! Every signed request is checked with this crate's own RFC 5849 code ([`signature`]): the
 //! `Authorization` header must carry HMAC-SHA1 `oauth_*` parameters, the timestamp must be within
@@ -20,22 +27,53 @@
 //! XML 415 body, v2 problem+json, and an empty 411 for a POST without `Content-Length`.
 //!
 //! Request tokens are single use and expire after 15 minutes; the first authenticated
-//! `access_token` call consumes one whatever its outcome. [`Fault`]s injected with
-//! [`RunningProvider::inject`] apply after the signature checks (as X's 429 and 453 do) and
-//! before the token is consumed; [`Fault::Delay`] delays the normal answer without blocking
-//! other requests.
+//! `access_token` call consumes one whatever its outcome.
+//!
+//! # OAuth 2.0
+//!
+//! The authorization code grant with PKCE (RFC 6749, RFC 7636), for the one
+//! [`OAuth2Client`] given to [`MockProviderBuilder::oauth2_client`]: a confidential client
+//! authenticates at the token and revocation endpoints with HTTP Basic only, a public client
+//! sends its `client_id` in the body and no `Authorization` header. The authorization request
+//! needs `response_type=code`, the client's `client_id`, a `redirect_uri` equal to a registered
+//! callback URL, known scopes, a `state` of at most 500 characters, and an `S256` or `plain`
+//! code challenge; an unknown client or redirect URI gets an error page, any other fault a
+//! redirect with `error=invalid_request` (or `invalid_scope`) and the `state`.
+//!
+//! An authorization code is single use (its first presentation consumes it whatever the
+//! outcome) and lives 30 seconds ([`MockProviderBuilder::code_ttl`]); the token request must
+//! name the same redirect URI and a code verifier of 43 to 128 unreserved characters that
+//! matches the code challenge. Access tokens live two hours
+//! ([`MockProviderBuilder::access_token_ttl`]); a refresh token is issued only with
+//! `offline.access`, and each refresh spends it and issues a new one. `GET /2/users/me` takes
+//! `Authorization: Bearer <access token>` with the scopes `tweet.read` and `users.read` (403
+//! without), and answers `confirmed_email` only with `users.email`. The token and revocation
+//! endpoints answer RFC 6749's JSON errors (`invalid_client` with 401, `invalid_request`,
+//! `invalid_grant`, `invalid_scope`, `unsupported_grant_type` with 400).
+//!
+//! # Faults and counters
+//!
+//! [`Fault`]s injected with [`RunningProvider::inject`] apply after the credentials are checked
+//! (signature, client authentication or bearer token, as X's 429 and 453 do) and before anything
+//! is consumed (request token, authorization code, refresh token); [`Fault::Delay`] delays the
+//! normal answer without blocking other requests. [`RunningProvider::requests`] counts the
+//! requests per endpoint, [`RunningProvider::rejected`] the refused credentials and grants of
+//! both protocols, and [`RunningProvider::issued_secrets`] lists the secrets, codes and tokens
+//! issued.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use actix_twitter_login_testkit::{MockProvider, MockUser};
+//! use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client};
 //!
 //! let provider = MockProvider::builder("consumer-key", "consumer-secret")
 //!     .callback_url("http://127.0.0.1:8080/auth/twitter/callback")
 //!     .user(MockUser::new("1001", "alice", "Alice").with_email("alice@example.com"))
+//!     .oauth2_client(OAuth2Client::confidential("client-id", "client-secret"))
 //!     .start()
 //!     .await?;
 //! let api_base = provider.base_url(); // e.g. http://127.0.0.1:41234
-//! # let _ = api_base;
+//! let authorize_url = format!("{api_base}/i/oauth2/authorize");
+//! # let _ = authorize_url;
 //! provider.stop().await;
 //! # Ok(()) }
 //! ```
@@ -54,8 +92,10 @@ use actix_web::{dev::ServerHandle, web, App, HttpServer};
 
 mod auth;
 mod expiry;
+mod fault;
 mod handlers;
 mod nonces;
+mod oauth2;
 mod page;
 mod reply;
 pub mod signature;
@@ -63,109 +103,13 @@ mod state;
 #[cfg(test)]
 mod tests;
 mod users;
+mod users_me;
 
+pub use fault::{Fault, MockEndpoint};
+pub use oauth2::OAuth2Client;
 use state::{Config, Shared};
+pub use users::MockUser;
 use users::Users;
-
-/// A user the local provider can sign in as.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockUser {
-    /// The numeric user id, as a string (e.g. `"1001"`).
-    pub id: String,
-    /// The handle (`screen_name` / `username`).
-    pub screen_name: String,
-    /// The display name.
-    pub name: String,
-    /// The email the provider returns when asked for one.
-    pub email: Option<String>,
-}
-
-impl MockUser {
-    /// A user with the given id, handle and display name, and no email.
-    pub fn new(
-        id: impl Into<String>,
-        screen_name: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            screen_name: screen_name.into(),
-            name: name.into(),
-            email: None,
-        }
-    }
-
-    /// The same user with an email address.
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// The avatar URL the provider reports for this user
-    /// (`https://pbs.twimg.com/profile_images/<id>/<screen_name>_normal.jpg`).
-    pub fn profile_image_url(&self) -> String {
-        format!(
-            "https://pbs.twimg.com/profile_images/{}/{}_normal.jpg",
-            signature::percent_encode(&self.id),
-            signature::percent_encode(&self.screen_name)
-        )
-    }
-}
-
-/// A provider endpoint a fault can be injected into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MockEndpoint {
-    /// `POST /oauth/request_token`.
-    RequestToken,
-    /// `POST /oauth/access_token`.
-    AccessToken,
-    /// `GET /2/users/me`.
-    UsersMe,
-    /// `GET /1.1/account/verify_credentials.json`.
-    VerifyCredentials,
-}
-
-/// A fault the provider answers with instead of its normal reply.
-///
-/// Faults apply once the request's signature has been verified (a badly signed request still
-/// gets its authentication error), except [`Fault::Delay`], which waits first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// This status with a small plain-text body.
-    Status(u16),
-    /// 200 with a body that is neither form nor JSON.
-    Garbage,
-    /// 403 `{"errors":[{"code":453,...}]}` (the access tier lacks the endpoint).
-    Forbidden453,
-    /// 429 rate limited (v1.1 code 88, or v2 problem+json `rate-limit-exceeded`).
-    RateLimited,
-    /// 403 v2 problem+json with `reason: client-not-enrolled`.
-    ClientNotEnrolled,
-    /// 403 XML `<errors><error code="415">Callback URL not approved...</error></errors>`.
-    CallbackNotApproved,
-    /// A request-token reply with `oauth_callback_confirmed=false` (other endpoints answer
-    /// normally).
-    CallbackNotConfirmed,
-    /// Wait this long, then answer normally.
-    Delay(Duration),
-    /// The inner fault on about `percent` % of the calls, chosen at random; the normal answer
-    /// on the others.
-    Sometimes {
-        /// How often, from 0 to 100.
-        percent: u8,
-        /// What those calls get.
-        fault: Box<Fault>,
-    },
-    /// Any status, content type and body.
-    Body {
-        /// HTTP status.
-        status: u16,
-        /// `Content-Type` header value.
-        content_type: String,
-        /// The body.
-        body: String,
-    },
-}
 
 /// Configures and starts a [`RunningProvider`].
 pub struct MockProviderBuilder {
@@ -176,6 +120,7 @@ pub struct MockProviderBuilder {
     app_name: String,
     timestamp_window: Duration,
     request_token_ttl: Duration,
+    oauth2: oauth2::Settings,
     bind: SocketAddr,
 }
 
@@ -189,6 +134,7 @@ impl fmt::Debug for MockProviderBuilder {
             .field("app_name", &self.app_name)
             .field("timestamp_window", &self.timestamp_window)
             .field("request_token_ttl", &self.request_token_ttl)
+            .field("oauth2", &self.oauth2)
             .field("bind", &self.bind)
             .finish()
     }
@@ -199,7 +145,8 @@ impl fmt::Debug for MockProviderBuilder {
 pub struct MockProvider;
 
 impl MockProvider {
-    /// A provider that knows one client (consumer key and secret).
+    /// A provider that knows one OAuth 1.0a client (consumer key and secret); add an OAuth 2.0
+    /// client with [`MockProviderBuilder::oauth2_client`].
     pub fn builder(
         consumer_key: impl Into<String>,
         consumer_secret: impl Into<String>,
@@ -212,15 +159,17 @@ impl MockProvider {
             app_name: "Local Test App".to_owned(),
             timestamp_window: Duration::from_secs(300),
             request_token_ttl: Duration::from_secs(15 * 60),
+            oauth2: oauth2::Settings::default(),
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
 }
 
 impl MockProviderBuilder {
-    /// Registers a callback URL; `oauth_callback` must equal a registered one exactly
-    /// (including trailing slashes). Call again to register more (X allows 10 per app). With
-    /// none registered every request-token call gets the 415 error.
+    /// Registers a callback URL; `oauth_callback`, and OAuth 2.0's `redirect_uri`, must equal a
+    /// registered one exactly (including trailing slashes). Call again to register more (X
+    /// allows 10 per app). With none registered every request-token call gets the 415 error,
+    /// and every OAuth 2.0 authorization request the error page.
     pub fn callback_url(mut self, url: impl Into<String>) -> Self {
         self.callbacks.push(url.into());
         self
@@ -251,6 +200,27 @@ impl MockProviderBuilder {
         self
     }
 
+    /// The OAuth 2.0 client (its Client ID, and client secret if confidential); calling this
+    /// again replaces it. Without one every OAuth 2.0 request is refused as from an unknown
+    /// client.
+    pub fn oauth2_client(mut self, client: OAuth2Client) -> Self {
+        self.oauth2.client = Some(client);
+        self
+    }
+
+    /// How long an OAuth 2.0 authorization code stays valid (default 30 s, as on X).
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.oauth2.code_ttl = ttl;
+        self
+    }
+
+    /// How long an OAuth 2.0 access token stays valid (default 2 hours, as on X); the token
+    /// response's `expires_in` says so in seconds.
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oauth2.access_token_ttl = ttl;
+        self
+    }
+
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
@@ -276,6 +246,7 @@ impl MockProviderBuilder {
             app_name: self.app_name,
             timestamp_window: self.timestamp_window,
             request_token_ttl: self.request_token_ttl,
+            oauth2: self.oauth2,
         }));
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
@@ -296,7 +267,7 @@ impl MockProviderBuilder {
         let server = server.run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        tracing::debug!(%addr, "local OAuth 1.0a provider started");
+        tracing::debug!(%addr, "local OAuth 1.0a and OAuth 2.0 provider started");
         Ok(RunningProvider {
             addr,
             shared,
@@ -341,8 +312,9 @@ impl RunningProvider {
         self.shared.lock().faults.clear();
     }
 
-    /// The most recent temporary and token secrets issued (up to 1024), for tests that check
-    /// no secret leaks into logs, pages or cookies.
+    /// The most recent secrets issued (up to 1024): OAuth 1.0a temporary and token secrets,
+    /// OAuth 2.0 authorization codes, access tokens and refresh tokens, for tests that check no
+    /// secret leaks into logs, pages or cookies.
     pub fn issued_secrets(&self) -> Vec<String> {
         self.shared.lock().issued_secrets.iter().cloned().collect()
     }
@@ -357,8 +329,11 @@ impl RunningProvider {
             .unwrap_or(0)
     }
 
-    /// How many signed requests were refused by the OAuth checks so far: missing or malformed
-    /// OAuth data, unknown consumer key or token, stale timestamp, bad signature, replayed nonce.
+    /// How many requests were refused by the OAuth checks so far. OAuth 1.0a: missing or
+    /// malformed OAuth data, unknown consumer key or token, stale timestamp, bad signature,
+    /// replayed nonce. OAuth 2.0: every error of the token and revocation endpoints
+    /// (`invalid_client`, `invalid_request`, `invalid_grant`, ...) and every unknown, revoked or
+    /// expired bearer token. Injected faults and a bearer token's missing scope are not counted.
     pub fn rejected(&self) -> usize {
         self.shared.lock().rejected
     }

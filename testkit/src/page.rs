@@ -40,7 +40,12 @@ fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn html(mut builder: actix_web::HttpResponseBuilder, title: &str, body: &str) -> HttpResponse {
+/// An HTML page, not to be cached.
+pub(crate) fn html(
+    mut builder: actix_web::HttpResponseBuilder,
+    title: &str,
+    body: &str,
+) -> HttpResponse {
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape_html(title)
@@ -122,7 +127,8 @@ pub(crate) async fn authorize(req: HttpRequest, shared: web::Data<Shared>) -> Ht
     html(HttpResponse::Ok(), &title, &body)
 }
 
-fn redirect(location: &str) -> HttpResponse {
+/// A 302 to `location`, not to be cached.
+pub(crate) fn redirect(location: &str) -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -178,7 +184,7 @@ pub(crate) async fn deny(req: HttpRequest, shared: web::Data<Shared>) -> HttpRes
 }
 
 /// `callback` with `pairs` appended to its query (RFC 5849 §2.2), before any fragment.
-fn append_query(callback: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn append_query(callback: &str, pairs: &[(&str, &str)]) -> String {
     let (base, fragment) = match callback.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (callback, None),

@@ -1,5 +1,5 @@
 //! Replies in the shapes X really uses: form bodies served as `text/html`, v1.1 JSON errors,
-//! the OAuth endpoints' XML error, v2 problem+json, and the empty 411.
+//! the OAuth endpoints' XML error, v2 problem+json, OAuth 2.0 JSON errors, and the empty 411.
 
 use actix_web::{
     http::{header, StatusCode},
@@ -23,6 +23,16 @@ pub(crate) const CLIENT_NOT_ENROLLED_JSON: &str = r#"{"client_id":"101","detail"
 /// The v2 problem for any authentication failure.
 pub(crate) const V2_UNAUTHORIZED_JSON: &str =
     r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
+
+/// The v2 problem for a token that lacks a scope the endpoint needs.
+pub(crate) const V2_FORBIDDEN_JSON: &str =
+    r#"{"title":"Forbidden","type":"about:blank","status":403,"detail":"Forbidden"}"#;
+
+/// The 402 problem for a pay-per-use account without credits.
+pub(crate) const CREDITS_DEPLETED_JSON: &str = r#"{"account_id":101,"title":"CreditsDepleted","detail":"Your enrolled account [101] does not have any credits to fulfill this request.","type":"https://api.x.com/2/problems/credits-depleted"}"#;
+
+/// The v2 problem for a query that cannot be decoded.
+pub(crate) const V2_INVALID_REQUEST_JSON: &str = r#"{"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}"#;
 
 /// The v2 problem for an exhausted rate limit.
 pub(crate) const V2_RATE_LIMITED_JSON: &str = r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"https://api.x.com/2/problems/rate-limit-exceeded","status":429}"#;
@@ -64,6 +74,30 @@ pub(crate) fn v2_unauthorized() -> HttpResponse {
     HttpResponse::Unauthorized()
         .content_type(PROBLEM_JSON)
         .body(V2_UNAUTHORIZED_JSON)
+}
+
+/// The v2 403 problem for a bearer token without the scopes the endpoint needs.
+pub(crate) fn v2_forbidden() -> HttpResponse {
+    HttpResponse::Forbidden()
+        .content_type(PROBLEM_JSON)
+        .body(V2_FORBIDDEN_JSON)
+}
+
+/// The v2 400 `invalid-request` problem for a query that cannot be decoded.
+pub(crate) fn v2_undecodable_query() -> HttpResponse {
+    HttpResponse::BadRequest()
+        .content_type(PROBLEM_JSON)
+        .body(V2_INVALID_REQUEST_JSON)
+}
+
+/// An OAuth 2.0 error (RFC 6749 §5.2): `{"error":..,"error_description":..}`, not to be cached.
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
+    let body = serde_json::json!({ "error": error, "error_description": description });
+    HttpResponse::build(status)
+        .content_type(JSON)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .body(body.to_string())
 }
 
 /// A v2 400 `invalid-request` problem naming a bad query parameter value.
@@ -141,7 +175,7 @@ fn with_exhausted_rate_limit(mut builder: HttpResponseBuilder) -> HttpResponseBu
 /// The reply a fault replaces the normal answer with, or `None` when the fault only changes
 /// the normal answer (`Delay`, `CallbackNotConfirmed`).
 pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpResponse> {
-    let v2 = endpoint == MockEndpoint::UsersMe;
+    let v2 = endpoint.is_v2();
     Some(match fault {
         Fault::Delay(_) | Fault::CallbackNotConfirmed | Fault::Sometimes { .. } => return None,
         Fault::Status(code) => {
@@ -173,6 +207,17 @@ pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpRespons
             .content_type(PROBLEM_JSON)
             .body(CLIENT_NOT_ENROLLED_JSON),
         Fault::CallbackNotApproved => callback_not_approved(),
+        Fault::CreditsDepleted => HttpResponse::PaymentRequired()
+            .content_type(PROBLEM_JSON)
+            .body(CREDITS_DEPLETED_JSON),
+        Fault::OAuthError {
+            status,
+            error,
+            description,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST);
+            oauth_error(status, error, description)
+        }
         Fault::Body {
             status,
             content_type,

@@ -7,7 +7,7 @@ use std::{
 };
 
 use super::{
-    expiry::TokenTable, nonces::NonceLog, signature::random_string, users::Users, Fault,
+    expiry::TokenTable, nonces::NonceLog, oauth2, signature::random_string, users::Users, Fault,
     MockEndpoint, MockUser,
 };
 
@@ -35,6 +35,8 @@ pub(crate) struct Config {
     pub timestamp_window: Duration,
     /// How long a request token stays valid.
     pub request_token_ttl: Duration,
+    /// The OAuth 2.0 client and lifetimes.
+    pub oauth2: oauth2::Settings,
 }
 
 impl std::fmt::Debug for Config {
@@ -45,6 +47,7 @@ impl std::fmt::Debug for Config {
             .field("app_name", &self.app_name)
             .field("timestamp_window", &self.timestamp_window)
             .field("request_token_ttl", &self.request_token_ttl)
+            .field("oauth2", &self.oauth2)
             .finish_non_exhaustive()
     }
 }
@@ -113,11 +116,14 @@ pub(crate) struct State {
     access_tokens: TokenTable<AccessToken>,
     /// The `(consumer key, nonce, timestamp)` triples seen within the window.
     nonces: NonceLog,
+    /// The OAuth 2.0 authorization codes, access tokens and refresh tokens.
+    pub oauth2: oauth2::OAuth2Tokens,
     /// The faults injected, by endpoint.
     pub faults: HashMap<MockEndpoint, Fault>,
     /// How many requests reached each endpoint.
     pub requests: HashMap<MockEndpoint, usize>,
-    /// How many signed requests the OAuth checks refused.
+    /// How many requests the OAuth checks refused (1.0a signatures, OAuth 2.0 client
+    /// authentication, grants and bearer tokens).
     pub rejected: usize,
     /// The most recent secrets issued, newest last (for tests that look for leaks).
     pub issued_secrets: std::collections::VecDeque<String>,
@@ -191,7 +197,7 @@ impl State {
     }
 
     /// Adds `secret` to [`Self::issued_secrets`], forgetting the oldest beyond the limit.
-    fn remember_secret(&mut self, secret: &str) {
+    pub(crate) fn remember_secret(&mut self, secret: &str) {
         if self.issued_secrets.len() >= MAX_REMEMBERED_SECRETS {
             self.issued_secrets.pop_front();
         }
@@ -292,4 +298,13 @@ impl Shared {
             fault => Some(fault.clone()),
         }
     }
+}
+
+/// Counts the request, applies a `Delay` fault, and returns the injected fault, if any.
+pub(crate) async fn begin(shared: &Shared, endpoint: MockEndpoint) -> Option<Fault> {
+    let fault = shared.begin(endpoint);
+    if let Some(Fault::Delay(delay)) = &fault {
+        actix_web::rt::time::sleep(*delay).await;
+    }
+    fault
 }

@@ -1,8 +1,52 @@
-//! The provider's users, indexed by id and by screen name once when the provider is built.
+//! The provider's users ([`MockUser`]), indexed by id and by screen name once when the provider
+//! is built.
 
 use std::{borrow::Cow, collections::HashMap};
 
-use super::MockUser;
+/// A user the local provider can sign in as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockUser {
+    /// The numeric user id, as a string (e.g. `"1001"`).
+    pub id: String,
+    /// The handle (`screen_name` / `username`).
+    pub screen_name: String,
+    /// The display name.
+    pub name: String,
+    /// The email the provider returns when asked for one.
+    pub email: Option<String>,
+}
+
+impl MockUser {
+    /// A user with the given id, handle and display name, and no email.
+    pub fn new(
+        id: impl Into<String>,
+        screen_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            screen_name: screen_name.into(),
+            name: name.into(),
+            email: None,
+        }
+    }
+
+    /// The same user with an email address.
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// The avatar URL the provider reports for this user
+    /// (`https://pbs.twimg.com/profile_images/<id>/<screen_name>_normal.jpg`).
+    pub fn profile_image_url(&self) -> String {
+        format!(
+            "https://pbs.twimg.com/profile_images/{}/{}_normal.jpg",
+            crate::signature::percent_encode(&self.id),
+            crate::signature::percent_encode(&self.screen_name)
+        )
+    }
+}
 
 /// The users a provider knows, with O(1) lookups by id and by screen name.
 ///

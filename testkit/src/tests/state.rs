@@ -113,6 +113,7 @@ fn debug_output_holds_no_secret() {
         app_name: "app".into(),
         timestamp_window: WINDOW,
         request_token_ttl: WINDOW,
+        oauth2: Default::default(),
     });
     let (_, request_secret) = shared
         .lock()

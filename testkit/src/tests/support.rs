@@ -64,7 +64,8 @@ impl Reply {
     }
 }
 
-async fn read<S>(mut response: awc::ClientResponse<S>) -> Reply
+/// What a test looks at in an awc response.
+pub async fn read<S>(mut response: awc::ClientResponse<S>) -> Reply
 where
     S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>,
 {
