@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 
 use crate::{
-    oauth1::{callback::MalformedCallback, ProviderError},
+    callback::MalformedCallback,
+    provider::ProviderError,
     resolve::{ResolveError, ResolveErrorKind},
 };
 
@@ -49,6 +50,23 @@ pub enum ConfigError {
     RouteClash {
         /// The shared path.
         path: String,
+    },
+    /// An option of one protocol was given to the other's builder (e.g. `force_login`, which
+    /// is OAuth 1.0a's, on [`TwitterLoginMiddleware::oauth2_builder`](crate::TwitterLoginMiddleware::oauth2_builder)).
+    #[error("`{option}` is an option of {protocol} only")]
+    WrongProtocol {
+        /// The option's name.
+        option: &'static str,
+        /// The protocol it belongs to.
+        protocol: &'static str,
+    },
+    /// The OAuth 2.0 scope list is not usable.
+    #[error("scopes `{value}` are not usable: {reason}")]
+    Scopes {
+        /// The list given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// A duration or limit is zero (for `pending_login_ttl`: under one second, as pending
     /// logins are timed in whole seconds).
@@ -170,7 +188,7 @@ impl LoginFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oauth1::error::Endpoint;
+    use crate::provider::Endpoint;
     use std::time::Duration;
 
     #[test]

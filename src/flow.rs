@@ -80,6 +80,15 @@ async fn finish(
             }
             return Err(LoginFailure::Denied);
         }
+        Callback::Failed { key, error } => {
+            // The authorization is over either way: its pending login is spent.
+            if let Some(key) = key {
+                if let Taken::Found(pending) = take(&session, config, &key)? {
+                    spend(config, &pending);
+                }
+            }
+            return Err(error.into());
+        }
         Callback::Approved { key, grant } => (key, grant),
     };
     // Consumed before use: a replayed or concurrent callback finds nothing.

@@ -12,10 +12,10 @@ use crate::{
     credentials::Secret,
     oauth1::{
         callback::{CallbackQuery, MAX_QUERY_BYTES},
-        error::{Endpoint, ErrorBody, ErrorFormat, ProviderError},
         reply,
     },
     profile::Profile,
+    provider::error::{Endpoint, ErrorBody, ErrorFormat, ProviderError},
     session::{self, PendingLogin, Taken},
     text::MESSAGE_CHARS,
 };

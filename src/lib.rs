@@ -16,6 +16,10 @@ mod replay;
 mod session;
 
 mod oauth1;
+mod oauth2;
+
+mod callback;
+mod provider;
 
 mod credentials;
 mod profile;
@@ -36,7 +40,7 @@ pub mod fuzz;
 
 pub use builder::TwitterLoginMiddlewareBuilder;
 pub use config::{FailureMessage, DEFAULT_API_BASE_URL};
-pub use credentials::{Secret, TokenCredentials};
+pub use credentials::{AccessToken, Credentials, Secret, TokenCredentials};
 pub use deadline_store::DeadlineStore;
 pub use error::ConfigError;
 #[doc(hidden)]

@@ -3,14 +3,16 @@
 //! The flow ([`crate::flow`]) knows a login as three steps: start it (something to remember in
 //! the session and a URL to send the user to), read the callback (approved, with a key to find
 //! the pending login and a grant; or denied), and finish it (the app's credentials for the user
-//! and their profile). [`Protocol`] runs those steps in the configured protocol's words; OAuth
-//! 1.0a is the one it speaks today.
+//! and their profile). [`Protocol`] runs those steps in the configured protocol's words: OAuth
+//! 1.0a or OAuth 2.0.
 
 use crate::{
-    credentials::TokenCredentials,
+    credentials::Credentials,
     error::LoginFailure,
     oauth1::{self, callback::CallbackQuery, ProfileErrorPolicy, TemporaryCredentials},
+    oauth2,
     profile::Profile,
+    provider::ProviderError,
     session::PendingLogin,
 };
 
@@ -19,6 +21,8 @@ use crate::{
 pub(crate) enum Protocol {
     /// OAuth 1.0a (RFC 5849).
     OAuth1(oauth1::Client),
+    /// OAuth 2.0 with PKCE (RFC 6749, RFC 7636).
+    OAuth2(oauth2::Client),
 }
 
 /// A started login: what the session keeps, and where the user goes.
@@ -29,19 +33,25 @@ pub(crate) struct Started {
 }
 
 /// What the user came back to the callback with.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum Callback {
     /// The user approved: the key of the pending login and the grant to exchange with it
-    /// (in OAuth 1.0a, the temporary credentials' token and `oauth_verifier`).
+    /// (OAuth 1.0a: the temporary credentials' token and `oauth_verifier`; OAuth 2.0: the
+    /// state and the authorization code).
     Approved { key: String, grant: String },
     /// The user cancelled; the key of the pending login, when the provider says which.
     Denied { key: Option<String> },
+    /// The provider ended the authorization with an error other than the user's cancelling.
+    Failed {
+        key: Option<String>,
+        error: ProviderError,
+    },
 }
 
 /// A finished login: the credentials that act for the user, and who the user is.
 #[derive(Debug)]
 pub(crate) struct SignedIn {
-    pub credentials: TokenCredentials,
+    pub credentials: Credentials,
     pub profile: Profile,
 }
 
@@ -60,6 +70,16 @@ impl Protocol {
                     location,
                 })
             }
+            Protocol::OAuth2(client) => {
+                let authorization = client.authorize();
+                Ok(Started {
+                    pending: PendingLogin {
+                        key: authorization.state,
+                        secret: authorization.code_verifier,
+                    },
+                    location: authorization.location,
+                })
+            }
         }
     }
 
@@ -72,6 +92,25 @@ impl Protocol {
                     grant: verifier,
                 },
                 CallbackQuery::Denied { token } => Callback::Denied { key: token },
+            }),
+            Protocol::OAuth2(_) => Ok(match oauth2::callback::CallbackQuery::parse(query)? {
+                oauth2::callback::CallbackQuery::Approved { code, state } => Callback::Approved {
+                    key: state,
+                    grant: code,
+                },
+                oauth2::callback::CallbackQuery::Refused { error, state, .. }
+                    if error == "access_denied" =>
+                {
+                    Callback::Denied { key: state }
+                }
+                oauth2::callback::CallbackQuery::Refused {
+                    error,
+                    description,
+                    state,
+                } => Callback::Failed {
+                    key: state,
+                    error: ProviderError::authorization(&error, description.as_deref()),
+                },
             }),
         }
     }
@@ -106,7 +145,17 @@ impl Protocol {
                     Err(error) => return Err(error.into()),
                 };
                 Ok(SignedIn {
-                    credentials: access.credentials,
+                    credentials: Credentials::OAuth1(access.credentials),
+                    profile,
+                })
+            }
+            Protocol::OAuth2(client) => {
+                // No user id comes with the tokens: the profile call is the identity.
+                let token =
+                    oauth2::calls::exchange_code(http, client, grant, &pending.secret).await?;
+                let profile = oauth2::calls::profile(http, client, &token).await?;
+                Ok(SignedIn {
+                    credentials: Credentials::OAuth2(token),
                     profile,
                 })
             }

@@ -5,7 +5,7 @@ use std::{error::Error as StdError, fmt, future::Future};
 
 use futures_core::future::LocalBoxFuture;
 
-use crate::{credentials::TokenCredentials, profile::Profile};
+use crate::{credentials::Credentials, profile::Profile};
 
 /// What the resolve step decided, passport's `done(null, user)` and `done(null, false, info)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ impl StdError for ResolveError {
 
 /// Decides which local user a signed-in Twitter profile is.
 ///
-/// Implemented for every `Fn(TokenCredentials, Profile) -> impl Future<Output = Result<Verdict,
+/// Implemented for every `Fn(Credentials, Profile) -> impl Future<Output = Result<Verdict,
 /// ResolveError>>`, so a closure works as well as a type:
 ///
 /// ```
@@ -96,19 +96,19 @@ pub trait ResolveUser: Send + Sync + 'static {
     /// `actix_web::web::block`.
     fn resolve(
         &self,
-        credentials: TokenCredentials,
+        credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>>;
 }
 
 impl<F, Fut> ResolveUser for F
 where
-    F: Fn(TokenCredentials, Profile) -> Fut + Send + Sync + 'static,
+    F: Fn(Credentials, Profile) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Verdict, ResolveError>> + 'static,
 {
     fn resolve(
         &self,
-        credentials: TokenCredentials,
+        credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         Box::pin((self)(credentials, profile))
@@ -122,7 +122,7 @@ pub struct ProfileIdResolver;
 impl ResolveUser for ProfileIdResolver {
     fn resolve(
         &self,
-        _credentials: TokenCredentials,
+        _credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         Box::pin(async move { Ok(Verdict::User(format!("twitter:{}", profile.id))) })

@@ -2,19 +2,11 @@
 
 use std::sync::Arc;
 
-use super::TwitterLoginMiddlewareBuilder;
+use super::{oauth1, oauth2, protocols::ClientSettings, TwitterLoginMiddlewareBuilder};
 use crate::{
-    config::Config,
-    error::ConfigError,
-    middleware::TwitterLoginMiddleware,
-    oauth1::{self, ClientCredentials, Endpoints},
-    protocol::Protocol,
-    replay::SpentTokens,
-    validate,
+    config::Config, error::ConfigError, middleware::TwitterLoginMiddleware, protocol::Protocol,
+    replay::SpentTokens, validate,
 };
-
-/// The largest provider reply read, in bytes; a larger one is a failure.
-const MAX_REPLY_BYTES: usize = 64 * 1024;
 
 impl TwitterLoginMiddlewareBuilder {
     /// Validates the configuration.
@@ -35,15 +27,8 @@ impl TwitterLoginMiddlewareBuilder {
 }
 
 fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
-    if b.consumer_key.trim().is_empty() {
-        return Err(ConfigError::Empty {
-            option: "consumer_key",
-        });
-    }
-    if b.consumer_secret.expose().is_empty() {
-        return Err(ConfigError::Empty {
-            option: "consumer_secret",
-        });
+    if let Some((option, protocol)) = b.misapplied {
+        return Err(ConfigError::WrongProtocol { option, protocol });
     }
     let callback = validate::callback_url(&b.callback_url)?;
     let callback_path = callback.path().to_owned();
@@ -88,29 +73,40 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
             option: "user_fields",
         });
     }
-    let endpoints = endpoints(&b)?;
     let mut user_fields = b.user_fields.replace(' ', "");
     if b.include_email && !user_fields.split(',').any(|f| f == "confirmed_email") {
         user_fields.push_str(",confirmed_email");
     }
-    let client = oauth1::Client {
-        credentials: ClientCredentials {
-            key: b.consumer_key,
-            secret: b.consumer_secret,
-        },
-        callback: b.callback_url,
-        endpoints,
-        force_login: b.force_login,
-        screen_name: b.screen_name.filter(|s| !s.is_empty()),
-        profile_source: b.profile_source,
-        user_fields,
-        include_email: b.include_email,
-        on_profile_error: b.on_profile_error,
-        timeout: b.provider_timeout,
-        max_reply_bytes: MAX_REPLY_BYTES,
+    let protocol = match &b.client {
+        ClientSettings::OAuth1 {
+            consumer_key,
+            consumer_secret,
+        } => Protocol::OAuth1(oauth1::client(
+            &b,
+            consumer_key,
+            consumer_secret,
+            user_fields,
+        )?),
+        ClientSettings::OAuth2 {
+            client_id,
+            client_secret,
+            scopes,
+            authorize_url,
+            token_url,
+        } => Protocol::OAuth2(oauth2::client(
+            &b,
+            oauth2::Given {
+                client_id,
+                client_secret: client_secret.as_ref(),
+                scopes,
+                authorize_url,
+                token_url: token_url.as_deref(),
+            },
+            user_fields,
+        )?),
     };
     Ok(Config {
-        protocol: Protocol::OAuth1(client),
+        protocol,
         callback_path,
         login_path: b.login_path,
         success_redirect: b.success_redirect,
@@ -126,62 +122,120 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
     })
 }
 
-/// The five provider URLs: each one given, or derived from the API base URL.
-fn endpoints(b: &TwitterLoginMiddlewareBuilder) -> Result<Endpoints, ConfigError> {
-    let mut base = validate::http_url("api_base_url", &b.api_base_url, true)?;
-    // The base is joined with relative paths: it must end with a slash.
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    let derive = |option: &'static str, given: &Option<String>, rel: &str, signed: bool| match given
-    {
-        Some(url) => validate::http_url(option, url, !signed),
-        None => base.join(rel).map_err(|e| ConfigError::Url {
-            option: "api_base_url",
-            value: b.api_base_url.clone(),
-            reason: e.to_string(),
-        }),
-    };
-    let authenticate = if b.use_authorize {
-        "oauth/authorize"
-    } else {
-        "oauth/authenticate"
-    };
-    Ok(Endpoints {
-        request_token: derive(
-            "request_token_url",
-            &b.request_token_url,
-            "oauth/request_token",
-            true,
-        )?
-        .into(),
-        authenticate: derive("authenticate_url", &b.authenticate_url, authenticate, false)?,
-        access_token: derive(
-            "access_token_url",
-            &b.access_token_url,
-            "oauth/access_token",
-            true,
-        )?
-        .into(),
-        users_me: derive("users_me_url", &b.users_me_url, "2/users/me", true)?.into(),
-        verify_credentials: derive(
-            "verify_credentials_url",
-            &b.verify_credentials_url,
-            "1.1/account/verify_credentials.json",
-            true,
-        )?
-        .into(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::{builder::TwitterLoginMiddlewareBuilder, error::ConfigError, protocol::Protocol};
+    use crate::{
+        builder::TwitterLoginMiddlewareBuilder, error::ConfigError, protocol::Protocol,
+        TwitterLoginMiddleware,
+    };
 
     fn client(b: TwitterLoginMiddlewareBuilder) -> crate::oauth1::Client {
-        let Protocol::OAuth1(client) = super::config(b).unwrap().protocol;
-        client
+        match super::config(b).unwrap().protocol {
+            Protocol::OAuth1(client) => client,
+            other => panic!("not OAuth 1.0a: {other:?}"),
+        }
+    }
+
+    fn oauth2(b: TwitterLoginMiddlewareBuilder) -> crate::oauth2::Client {
+        match super::config(b).unwrap().protocol {
+            Protocol::OAuth2(client) => client,
+            other => panic!("not OAuth 2.0: {other:?}"),
+        }
+    }
+
+    fn refused(b: TwitterLoginMiddlewareBuilder) -> ConfigError {
+        match super::config(b) {
+            Ok(_) => panic!("a bad configuration was accepted"),
+            Err(error) => error,
+        }
+    }
+
+    fn oauth2_builder() -> TwitterLoginMiddlewareBuilder {
+        TwitterLoginMiddleware::oauth2_builder("client-id", "HTTP://Example.COM:80/oauth/cb")
+    }
+
+    #[test]
+    fn an_oauth2_client_derives_its_urls_and_keeps_the_redirect_uri_as_given() {
+        let client = oauth2(oauth2_builder().api_base_url("http://127.0.0.1:9000/x"));
+        assert_eq!(
+            client.redirect_uri.as_str(),
+            "HTTP://Example.COM:80/oauth/cb"
+        );
+        assert_eq!(
+            client.authorize_url.as_str(),
+            "https://x.com/i/oauth2/authorize"
+        );
+        assert_eq!(
+            client.token_url.as_str(),
+            "http://127.0.0.1:9000/x/2/oauth2/token"
+        );
+        assert_eq!(
+            client.users_me_url.as_str(),
+            "http://127.0.0.1:9000/x/2/users/me"
+        );
+        assert_eq!(client.scopes, ["tweet.read", "users.read"]);
+        assert!(client.secret.is_none(), "public unless a secret is given");
+        let client = oauth2(oauth2_builder().client_secret("s").include_email(true));
+        assert_eq!(
+            client.secret.map(|s| s.expose().to_owned()).as_deref(),
+            Some("s")
+        );
+        assert_eq!(client.scopes, ["tweet.read", "users.read", "users.email"]);
+        assert!(client.user_fields.ends_with(",confirmed_email"));
+    }
+
+    #[test]
+    fn oauth2_scopes_must_read_the_profile() {
+        for bad in ["users.read", "tweet.read", "", "tweet.read users.read a\"b"] {
+            let built = super::config(oauth2_builder().scopes(bad));
+            assert!(
+                matches!(built, Err(ConfigError::Scopes { ref value, .. }) if value == bad),
+                "{bad:?}"
+            );
+        }
+        let client = oauth2(oauth2_builder().scopes("  offline.access tweet.read  users.read"));
+        assert_eq!(
+            client.scopes,
+            ["offline.access", "tweet.read", "users.read"]
+        );
+    }
+
+    #[test]
+    fn an_option_of_the_other_protocol_is_refused() {
+        let err = refused(oauth2_builder().force_login(true));
+        assert_eq!(
+            err,
+            ConfigError::WrongProtocol {
+                option: "force_login",
+                protocol: "OAuth 1.0a"
+            }
+        );
+        let b = TwitterLoginMiddlewareBuilder::new("key", "secret", "http://127.0.0.1/cb");
+        let err = refused(b.scopes("tweet.read users.read"));
+        assert_eq!(
+            err,
+            ConfigError::WrongProtocol {
+                option: "scopes",
+                protocol: "OAuth 2.0"
+            }
+        );
+    }
+
+    #[test]
+    fn an_empty_client_id_or_secret_is_refused() {
+        let b = TwitterLoginMiddleware::oauth2_builder(" ", "http://127.0.0.1/cb");
+        assert_eq!(
+            refused(b),
+            ConfigError::Empty {
+                option: "client_id"
+            }
+        );
+        assert_eq!(
+            refused(oauth2_builder().client_secret("")),
+            ConfigError::Empty {
+                option: "client_secret"
+            }
+        );
     }
 
     #[test]
@@ -190,8 +244,10 @@ mod tests {
         let config =
             super::config(TwitterLoginMiddlewareBuilder::new("key", "secret", given)).unwrap();
         assert_eq!(config.callback_path, "/oauth/callback/twitter");
-        let Protocol::OAuth1(client) = config.protocol;
-        assert_eq!(client.callback, given);
+        match config.protocol {
+            Protocol::OAuth1(client) => assert_eq!(client.callback, given),
+            other => panic!("not OAuth 1.0a: {other:?}"),
+        }
     }
 
     #[test]

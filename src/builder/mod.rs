@@ -2,6 +2,8 @@
 
 mod build;
 mod oauth1;
+mod oauth2;
+mod protocols;
 mod urls;
 
 use std::time::Duration;
@@ -31,8 +33,10 @@ use crate::{
 /// ```
 #[must_use]
 pub struct TwitterLoginMiddlewareBuilder {
-    pub(crate) consumer_key: String,
-    pub(crate) consumer_secret: Secret,
+    pub(crate) client: protocols::ClientSettings,
+    /// The first option given that belongs to the other protocol: `(option, protocol)`.
+    pub(crate) misapplied: Option<(&'static str, &'static str)>,
+    /// The callback URL (OAuth 2.0: the redirect URI).
     pub(crate) callback_url: String,
     pub(crate) login_path: String,
     pub(crate) api_base_url: String,
@@ -63,8 +67,7 @@ pub struct TwitterLoginMiddlewareBuilder {
 impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TwitterLoginMiddlewareBuilder")
-            .field("consumer_key", &self.consumer_key)
-            .field("consumer_secret", &self.consumer_secret)
+            .field("client", &self.client)
             .field("callback_url", &self.callback_url)
             .field("login_path", &self.login_path)
             .field("api_base_url", &self.api_base_url)
@@ -111,10 +114,18 @@ impl TwitterLoginMiddlewareBuilder {
         consumer_secret: impl Into<String>,
         callback_url: impl Into<String>,
     ) -> Self {
-        Self {
+        let client = protocols::ClientSettings::OAuth1 {
             consumer_key: consumer_key.into(),
             consumer_secret: Secret::new(consumer_secret),
-            callback_url: callback_url.into(),
+        };
+        Self::with_client(client, callback_url.into())
+    }
+
+    pub(crate) fn with_client(client: protocols::ClientSettings, callback_url: String) -> Self {
+        Self {
+            client,
+            misapplied: None,
+            callback_url,
             login_path: DEFAULT_LOGIN_PATH.to_owned(),
             api_base_url: DEFAULT_API_BASE_URL.to_owned(),
             request_token_url: None,

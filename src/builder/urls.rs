@@ -1,6 +1,6 @@
 //! The builder's provider URL overrides, each derived from the API base URL by default.
 
-use super::TwitterLoginMiddlewareBuilder;
+use super::{protocols::OAUTH1, TwitterLoginMiddlewareBuilder};
 
 impl TwitterLoginMiddlewareBuilder {
     /// Overrides the request-token URL. Default: `{api_base_url}/oauth/request_token`.
@@ -13,7 +13,7 @@ impl TwitterLoginMiddlewareBuilder {
     /// ```
     pub fn request_token_url(mut self, url: impl Into<String>) -> Self {
         self.request_token_url = Some(url.into());
-        self
+        self.only_for(OAUTH1, "request_token_url")
     }
 
     /// Overrides the URL the user is sent to. Default: `{api_base_url}/oauth/authenticate`
@@ -28,7 +28,7 @@ impl TwitterLoginMiddlewareBuilder {
     /// ```
     pub fn authenticate_url(mut self, url: impl Into<String>) -> Self {
         self.authenticate_url = Some(url.into());
-        self
+        self.only_for(OAUTH1, "authenticate_url")
     }
 
     /// Overrides the access-token URL. Default: `{api_base_url}/oauth/access_token`.
@@ -41,7 +41,7 @@ impl TwitterLoginMiddlewareBuilder {
     /// ```
     pub fn access_token_url(mut self, url: impl Into<String>) -> Self {
         self.access_token_url = Some(url.into());
-        self
+        self.only_for(OAUTH1, "access_token_url")
     }
 
     /// Overrides the v2 profile URL. Default: `{api_base_url}/2/users/me`.
@@ -68,6 +68,6 @@ impl TwitterLoginMiddlewareBuilder {
     /// ```
     pub fn verify_credentials_url(mut self, url: impl Into<String>) -> Self {
         self.verify_credentials_url = Some(url.into());
-        self
+        self.only_for(OAUTH1, "verify_credentials_url")
     }
 }

@@ -1,12 +1,7 @@
-//! The callback's query: `oauth_token` + `oauth_verifier`, or `denied`.
+//! The callback's query in OAuth 1.0a: `oauth_token` + `oauth_verifier`, or `denied`.
 
-/// Why a callback query was refused: oversized, repeated or incomplete.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("malformed callback: {0}")]
-pub(crate) struct MalformedCallback(pub &'static str);
+pub(crate) use crate::callback::{MalformedCallback, MAX_QUERY_BYTES};
 
-/// The longest callback query accepted, in bytes.
-pub(crate) const MAX_QUERY_BYTES: usize = 2048;
 /// The longest token or verifier accepted, in bytes.
 const MAX_VALUE_BYTES: usize = 256;
 

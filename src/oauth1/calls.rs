@@ -1,23 +1,17 @@
-//! The three provider calls over awc: temporary credentials, token credentials, profile.
-//!
-//! Each call has one deadline for the whole exchange (headers and body), reads at most
-//! [`Client::max_reply_bytes`] of the reply, and turns every outcome other than a usable
-//! success reply into a [`ProviderError`].
+//! The three provider calls over awc: temporary credentials, token credentials, profile, each
+//! through [`crate::provider::exchange`] (one deadline, a capped reply).
 
-use actix_web::{
-    http::{header, StatusCode},
-    rt::time::timeout,
-    web::Bytes,
-};
-use awc::error::{PayloadError, SendRequestError};
+use actix_web::{http::header, web::Bytes};
 
 use super::{
-    error::{Endpoint, ErrorBody, ProviderError},
     reply::{self, AccessReply},
     sign::{self, SignedUrl, Signing},
     Client, TemporaryCredentials,
 };
-use crate::profile::{Profile, ProfileSource};
+use crate::{
+    profile::{Profile, ProfileSource},
+    provider::{exchange, Endpoint, ProviderError},
+};
 
 /// `POST oauth/request_token` with `oauth_callback`.
 pub(crate) async fn temporary_credentials(
@@ -109,7 +103,9 @@ pub(crate) async fn profile(
         .get(sign::with_query(url.as_str(), &params))
         .insert_header((header::AUTHORIZATION, authorization));
     let endpoint = Endpoint::Profile;
-    let body = exchange(request, endpoint, client).await?;
+    let body = exchange(request, None, endpoint, client.limits())
+        .await?
+        .body;
     match client.profile_source {
         ProfileSource::VerifyCredentials => Profile::from_verify_credentials(&body),
         _ => Profile::from_users_me(&body),
@@ -129,78 +125,13 @@ async fn signed_post(
     let request = http
         .post(url.as_str())
         .insert_header((header::AUTHORIZATION, authorization));
-    exchange(request, endpoint, client).await
+    let reply = exchange(request, None, endpoint, client.limits()).await?;
+    Ok(reply.body)
 }
 
 fn malformed(endpoint: Endpoint, error: reply::ReplyError) -> ProviderError {
     ProviderError::Malformed {
         endpoint,
         reason: error.to_string(),
-    }
-}
-
-/// Sends the request (a POST gets an empty body with `Content-Length: 0`) and reads a 2xx
-/// reply's body, all within the provider timeout.
-async fn exchange(
-    request: awc::ClientRequest,
-    endpoint: Endpoint,
-    client: &Client,
-) -> Result<Bytes, ProviderError> {
-    let after = client.timeout;
-    let limit = client.max_reply_bytes;
-    let call = async {
-        let is_post = request.get_method() == actix_web::http::Method::POST;
-        let sent = if is_post {
-            request.send_body("").await
-        } else {
-            request.send().await
-        };
-        let mut response = sent.map_err(|e| match e {
-            SendRequestError::Timeout => ProviderError::Timeout { endpoint, after },
-            other => ProviderError::Network {
-                endpoint,
-                reason: other.to_string(),
-            },
-        })?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.body().limit(limit).await.map_err(|e| match e {
-            PayloadError::Overflow => ProviderError::TooLarge { endpoint, limit },
-            other => ProviderError::Network {
-                endpoint,
-                reason: other.to_string(),
-            },
-        })?;
-        if status.is_success() {
-            Ok(body)
-        } else {
-            Err(status_error(
-                endpoint,
-                status,
-                content_type.as_deref(),
-                &body,
-            ))
-        }
-    };
-    match timeout(after, call).await {
-        Ok(result) => result,
-        Err(_) => Err(ProviderError::Timeout { endpoint, after }),
-    }
-}
-
-fn status_error(
-    endpoint: Endpoint,
-    status: StatusCode,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> ProviderError {
-    ProviderError::Status {
-        endpoint,
-        status: status.as_u16(),
-        body: ErrorBody::parse(content_type, body),
     }
 }

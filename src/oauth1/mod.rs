@@ -7,8 +7,6 @@
 pub(crate) mod callback;
 pub(crate) mod calls;
 mod credentials;
-pub(crate) mod error;
-mod markup;
 pub(crate) mod reply;
 pub(crate) mod sign;
 #[cfg(test)]
@@ -19,10 +17,9 @@ use std::time::Duration;
 use url::Url;
 
 pub(crate) use credentials::{ClientCredentials, TemporaryCredentials};
-pub(crate) use error::ProviderError;
 pub(crate) use sign::SignedUrl;
 
-use crate::profile::ProfileSource;
+use crate::{profile::ProfileSource, provider::Limits};
 
 /// What to do when the profile call fails (for example 403 code 453, or 429).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +65,13 @@ pub(crate) struct Client {
 }
 
 impl Client {
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            timeout: self.timeout,
+            max_reply_bytes: self.max_reply_bytes,
+        }
+    }
+
     /// The URL the user is sent to with the temporary credentials' token.
     pub(crate) fn authenticate_url(&self, token: &str) -> String {
         let mut url = self.endpoints.authenticate.clone();

@@ -10,7 +10,7 @@ use super::{
     pool::Pool,
 };
 use crate::{
-    credentials::TokenCredentials,
+    credentials::Credentials,
     profile::Profile,
     resolve::{ResolveError, ResolveUser, Verdict},
 };
@@ -58,7 +58,7 @@ impl ResolveUser for DieselResolver {
     fn resolve(
         &self,
         // Only the profile is needed: the token credentials go no further.
-        _credentials: TokenCredentials,
+        _credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         let pool = self.pool.clone();

@@ -19,6 +19,8 @@ mod flaky_provider;
 mod limits;
 /// The happy path.
 mod login;
+/// Signing in over OAuth 2.0.
+mod oauth2;
 /// Options that change what is sent or received.
 mod options;
 /// PostgreSQL or Redis going away and coming back.

@@ -1,12 +1,13 @@
-//! Secrets (the consumer secret, temporary and token secrets) never appear in `Debug` output,
-//! logs, pages, or a client-readable cookie.
+//! Secrets (the consumer secret and the OAuth 2.0 client secret, temporary and token secrets,
+//! authorization codes, access and refresh tokens) never appear in `Debug` output, logs, pages,
+//! or a client-readable cookie.
 
 use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
 
-use crate::common::{Browser, Sessions, TestApp, CONSUMER_SECRET};
+use crate::common::{Browser, Protocol, Sessions, TestApp, CLIENT_SECRET, CONSUMER_SECRET};
 use actix_twitter_login::TwitterLoginMiddleware;
 use actix_twitter_login_testkit::{Fault, MockEndpoint};
 
@@ -33,6 +34,13 @@ fn debug_output_redacts_the_consumer_secret() {
     let printed = format!("{twitter:?}");
     assert!(!printed.contains("s3cr3t-consumer"), "{printed}");
     assert!(printed.contains("[redacted]"), "{printed}");
+    let builder = TwitterLoginMiddleware::oauth2_builder("id", "http://127.0.0.1:8080/cb")
+        .client_secret("s3cr3t-client");
+    let printed = format!("{builder:?}");
+    assert!(!printed.contains("s3cr3t-client"), "{printed}");
+    let printed = format!("{:?}", builder.build().unwrap());
+    assert!(!printed.contains("s3cr3t-client"), "{printed}");
+    assert!(printed.contains("[redacted]"), "{printed}");
 }
 
 #[actix_web::test]
@@ -45,8 +53,22 @@ async fn logs_pages_and_cookies_never_hold_a_secret() {
         .with_ansi(false)
         .init();
 
-    for sessions in [Sessions::Cookie, Sessions::Memory] {
-        let app = TestApp::setup().sessions(sessions).start().await;
+    let runs = [
+        (Protocol::OAuth1, Sessions::Cookie),
+        (Protocol::OAuth1, Sessions::Memory),
+        (Protocol::OAuth2Confidential, Sessions::Cookie),
+        (Protocol::OAuth2Confidential, Sessions::Memory),
+    ];
+    for (protocol, sessions) in runs {
+        let token_endpoint = match protocol {
+            Protocol::OAuth1 => MockEndpoint::AccessToken,
+            _ => MockEndpoint::OAuth2Token,
+        };
+        let app = TestApp::setup()
+            .protocol(protocol)
+            .sessions(sessions)
+            .start()
+            .await;
         let browser = Browser::new();
         let mut seen = Vec::new();
 
@@ -67,8 +89,7 @@ async fn logs_pages_and_cookies_never_hold_a_secret() {
         app.provider.clear_faults();
         let other = Browser::new();
         let callback = app.approve(&other, "bob").await;
-        app.provider
-            .inject(MockEndpoint::AccessToken, Fault::Status(500));
+        app.provider.inject(token_endpoint, Fault::Status(500));
         let page = other.get(&callback).await;
         assert_eq!(page.status, 502);
         seen.push(page.body);
@@ -86,7 +107,8 @@ async fn logs_pages_and_cookies_never_hold_a_secret() {
             logs.contains("Twitter login failed"),
             "the failures were logged"
         );
-        for secret in secrets.iter().map(String::as_str).chain([CONSUMER_SECRET]) {
+        let app_secrets = [CONSUMER_SECRET, CLIENT_SECRET];
+        for secret in secrets.iter().map(String::as_str).chain(app_secrets) {
             assert!(!logs.contains(secret), "a secret reached the logs");
             for text in &seen {
                 assert!(

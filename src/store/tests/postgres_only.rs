@@ -14,7 +14,7 @@ use super::{
     profile, small, TestDatabase,
 };
 use crate::{
-    credentials::{Secret, TokenCredentials},
+    credentials::{Credentials, Secret, TokenCredentials},
     store::{
         connect, find_or_create, find_user, queries::UserQueries, run_migrations, Backend,
         DieselResolver, PooledConnection, StoreOptions,
@@ -104,11 +104,11 @@ fn a_login_that_loses_the_race_on_the_unique_index_returns_the_winners_user() {
     assert_eq!(counts(&pool), (1, 1, 0), "no orphan user is left behind");
 }
 
-fn token() -> TokenCredentials {
-    TokenCredentials {
+fn token() -> Credentials {
+    Credentials::OAuth1(TokenCredentials {
         token: "370773112-token".into(),
         secret: Secret::new("token-secret-value"),
-    }
+    })
 }
 
 /// Connections the server closed are replaced as they are taken from the pool, and while the

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::{counts, migrated, missing_table, profile, small, unopenable, TestDatabase};
 use crate::{
-    credentials::{Secret, TokenCredentials},
+    credentials::{Credentials, Secret, TokenCredentials},
     store::{connect, connect_lazy, find_user, Backend, DieselResolver, StoreOptions},
     ResolveErrorKind, ResolveUser, Verdict,
 };
@@ -21,11 +21,11 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     actix_rt::System::new().block_on(future)
 }
 
-fn token() -> TokenCredentials {
-    TokenCredentials {
+fn token() -> Credentials {
+    Credentials::OAuth1(TokenCredentials {
         token: "370773112-token".into(),
         secret: Secret::new("token-secret-value"),
-    }
+    })
 }
 
 fn resolver_logs_in_as_the_found_or_created_user(backend: Backend) {

@@ -15,7 +15,7 @@ use actix_twitter_login::{
     store::{self, DieselResolver, StoreOptions},
     TwitterLoginMiddleware, TwitterLoginMiddlewareBuilder,
 };
-use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
+use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client, RunningProvider};
 use actix_web::{cookie::Key, dev::ServerHandle};
 
 pub use app::{redis_store, serve};
@@ -28,6 +28,19 @@ pub use proxy::Proxy;
 pub const CONSUMER_KEY: &str = "test-consumer-key";
 pub const CONSUMER_SECRET: &str = "test-consumer-secret-value-0123456789";
 pub const CALLBACK_PATH: &str = "/oauth/callback/twitter";
+pub const CLIENT_ID: &str = "test-oauth2-client-id";
+pub const CLIENT_SECRET: &str = "test-oauth2-client-secret-value-9876543210";
+
+/// The protocol the app signs in with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// OAuth 1.0a (the default).
+    OAuth1,
+    /// OAuth 2.0 with a confidential client (a client secret).
+    OAuth2Confidential,
+    /// OAuth 2.0 with a public client (no secret).
+    OAuth2Public,
+}
 pub const SESSION_COOKIE: &str = "id";
 
 /// Which session store the app uses.
@@ -58,6 +71,12 @@ pub struct TestApp {
 
 /// How to start a [`TestApp`].
 pub struct Setup {
+    protocol: Protocol,
+    provider: Box<
+        dyn FnOnce(
+            actix_twitter_login_testkit::MockProviderBuilder,
+        ) -> actix_twitter_login_testkit::MockProviderBuilder,
+    >,
     users: Vec<MockUser>,
     sessions: Option<Sessions>,
     database_url: Option<String>,
@@ -74,6 +93,8 @@ pub struct Setup {
 impl Default for Setup {
     fn default() -> Self {
         Self {
+            protocol: Protocol::OAuth1,
+            provider: Box::new(|p| p),
             users: Vec::new(),
             sessions: None,
             database_url: None,
@@ -90,6 +111,24 @@ impl Default for Setup {
 }
 
 impl Setup {
+    /// Signs in with this protocol instead of OAuth 1.0a.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// Changes the provider's settings (code lifetime, ...).
+    pub fn provider(
+        mut self,
+        configure: impl FnOnce(
+                actix_twitter_login_testkit::MockProviderBuilder,
+            ) -> actix_twitter_login_testkit::MockProviderBuilder
+            + 'static,
+    ) -> Self {
+        self.provider = Box::new(configure);
+        self
+    }
+
     pub fn user(mut self, user: MockUser) -> Self {
         self.users.push(user);
         self
@@ -184,12 +223,20 @@ impl TestApp {
         let (listener, base_url) = bind();
         let callback_url = format!("{base_url}{CALLBACK_PATH}");
 
-        let mut provider =
-            MockProvider::builder(CONSUMER_KEY, CONSUMER_SECRET).callback_url(&callback_url);
+        let oauth2_client = match setup.protocol {
+            Protocol::OAuth2Public => OAuth2Client::public(CLIENT_ID),
+            _ => OAuth2Client::confidential(CLIENT_ID, CLIENT_SECRET),
+        };
+        let mut provider = MockProvider::builder(CONSUMER_KEY, CONSUMER_SECRET)
+            .callback_url(&callback_url)
+            .oauth2_client(oauth2_client);
         for user in setup.users {
             provider = provider.user(user);
         }
-        let provider = provider.start().await.expect("start the local provider");
+        let provider = (setup.provider)(provider)
+            .start()
+            .await
+            .expect("start the local provider");
 
         let database = Database::new(backend);
         let pool = match &setup.database_url {
@@ -214,10 +261,23 @@ impl TestApp {
             None => pool,
         };
 
-        let mut builder =
-            TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
-                .api_base_url(provider.base_url())
-                .provider_timeout(std::time::Duration::from_secs(2));
+        let builder = match setup.protocol {
+            Protocol::OAuth1 => {
+                TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
+            }
+            Protocol::OAuth2Confidential => {
+                TwitterLoginMiddleware::oauth2_builder(CLIENT_ID, &callback_url)
+                    .client_secret(CLIENT_SECRET)
+                    .authorize_url(format!("{}/i/oauth2/authorize", provider.base_url()))
+            }
+            Protocol::OAuth2Public => {
+                TwitterLoginMiddleware::oauth2_builder(CLIENT_ID, &callback_url)
+                    .authorize_url(format!("{}/i/oauth2/authorize", provider.base_url()))
+            }
+        };
+        let mut builder = builder
+            .api_base_url(provider.base_url())
+            .provider_timeout(std::time::Duration::from_secs(2));
         if setup.with_resolver {
             builder = builder.resolve_user(DieselResolver::new(pool.clone()));
         }
@@ -305,17 +365,30 @@ impl TestApp {
 }
 
 /// Starts a login on the app at `app` and approves it at the provider as `screen_name`;
-/// returns the callback URL the provider redirected to (not yet visited).
+/// returns the callback URL the provider redirected to (not yet visited). Either protocol: the
+/// provider's redirect says which.
 pub async fn approve(browser: &Browser, app: &str, provider: &str, screen_name: &str) -> String {
     let start = browser.get(&format!("{app}/login/twitter")).await;
     assert_eq!(start.status, 302, "login start: {}", start.body);
     let authenticate = start.location.expect("a redirect to the provider");
-    let token = query_value(&authenticate, "oauth_token").expect("oauth_token in the redirect");
-    let approve = browser
-        .get(&format!(
-            "{provider}/oauth/authenticate/approve?oauth_token={token}&user={screen_name}"
-        ))
-        .await;
+    let approve = match authenticate.split_once("/i/oauth2/authorize?") {
+        Some((_, query)) => {
+            browser
+                .get(&format!(
+                    "{provider}/i/oauth2/authorize/approve?{query}&user={screen_name}"
+                ))
+                .await
+        }
+        None => {
+            let token =
+                query_value(&authenticate, "oauth_token").expect("oauth_token in the redirect");
+            browser
+                .get(&format!(
+                    "{provider}/oauth/authenticate/approve?oauth_token={token}&user={screen_name}"
+                ))
+                .await
+        }
+    };
     assert_eq!(approve.status, 302, "approve: {}", approve.body);
     approve.location.expect("a redirect to the callback")
 }

@@ -20,6 +20,10 @@ pub(crate) enum Endpoint {
     AccessToken,
     /// The profile call (`/2/users/me` or `verify_credentials`).
     Profile,
+    /// OAuth 2.0's authorization, as the callback reports it.
+    Authorize,
+    /// OAuth 2.0's `POST /2/oauth2/token`.
+    Token,
 }
 
 impl fmt::Display for Endpoint {
@@ -28,6 +32,8 @@ impl fmt::Display for Endpoint {
             Endpoint::RequestToken => "request_token",
             Endpoint::AccessToken => "access_token",
             Endpoint::Profile => "profile",
+            Endpoint::Authorize => "authorize",
+            Endpoint::Token => "oauth2/token",
         })
     }
 }
@@ -94,63 +100,6 @@ impl ErrorBody {
         }
     }
 
-    /// An actionable hint for the app's operator for known codes (32, 89, 135, 415, 416, 453,
-    /// `client-not-enrolled`), logged next to the error.
-    ///
-    /// Also known: 88, 215 and 417, and the v2 `rate-limit-exceeded`, `usage-capped` and
-    /// `client-forbidden` problem types.
-    pub(crate) fn hint(&self) -> Option<&'static str> {
-        Some(match self.code.as_deref()? {
-            "32" => {
-                "X could not authenticate the app: check the consumer key and secret (API key \
-                 and secret) and that the server clock is correct; a bad signature also gives 32"
-            }
-            "89" => {
-                "the token is invalid, expired or revoked: start the sign-in again; the user may \
-                 have revoked the app's access"
-            }
-            "135" => {
-                "the request timestamp is out of range: the server clock is off; keep it in sync \
-                 with NTP"
-            }
-            "215" => {
-                "bad authentication data: the OAuth Authorization header is missing or \
-                 malformed; check the consumer key and secret"
-            }
-            "415" => {
-                "the callback URL is not approved: register this exact callback URL (scheme, \
-                 host, port, path, trailing slash) in the app's settings on the developer \
-                 portal; for local development use http://127.0.0.1, not localhost"
-            }
-            "416" => {
-                "the app is invalid or suspended and cannot be used to sign in: check its status \
-                 in the developer portal"
-            }
-            "417" => {
-                "the app is set up as a desktop app, which only accepts oauth_callback=oob: \
-                 enable web callbacks (add a callback URL) in the app's settings"
-            }
-            "453" => {
-                "the app's access tier does not include this endpoint: use \
-                 ProfileSource::UsersMe or ProfileSource::AccessToken"
-            }
-            "88" | "rate-limit-exceeded" => {
-                "rate limit exceeded: wait for the window to reset (x-rate-limit-reset) before \
-                 retrying"
-            }
-            "usage-capped" => {
-                "the app's usage cap is reached: raise the cap or add credit in the developer \
-                 portal, or wait for the period to reset"
-            }
-            "client-not-enrolled" | "client-forbidden" => {
-                "the app is not attached to a Project with v2 access: in the developer portal, \
-                 attach it to a Project in the pay-per-use Production environment (or use \
-                 ProfileSource::AccessToken)"
-            }
-            _ => return None,
-        })
-    }
-
     fn new(format: ErrorFormat, code: Option<String>, message: Option<String>) -> Self {
         Self {
             format,
@@ -171,6 +120,11 @@ fn code_text(raw: &str) -> Option<String> {
     let raw = raw.trim();
     let fits = !raw.is_empty() && raw.len() <= CODE_CHARS;
     (fits && raw.bytes().all(|b| b.is_ascii_graphic())).then(|| raw.to_owned())
+}
+
+/// An OAuth 2.0 error code: `invalid_grant`, `access_denied`, ...
+fn is_oauth_error(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// A JSON code: an integer or a short string.
@@ -221,6 +175,17 @@ fn from_json(content_type: Option<&str>, body: &[u8]) -> Option<ErrorBody> {
             first => (None, message_value(first)),
         },
         Some(other) => (None, message_value(Some(other))),
+        // OAuth 2.0 (RFC 6749 §5.2): `{"error":"invalid_grant","error_description":"..."}`.
+        None if map
+            .get("error")
+            .and_then(Value::as_str)
+            .is_some_and(is_oauth_error) =>
+        {
+            (
+                code_value(map.get("error")),
+                message_value(map.get("error_description")),
+            )
+        }
         // Older replies: `{"error":"...","request":"/1/..."}`.
         None if has("error") => (None, message_value(map.get("error"))),
         None => return Some(ErrorBody::new(ErrorFormat::Text, None, None)),
@@ -311,6 +276,17 @@ pub(crate) enum ProviderError {
         /// The parsed error body.
         body: ErrorBody,
     },
+    /// The authorization ended in an OAuth 2.0 error other than the user's cancelling
+    /// (RFC 6749 §4.1.2.1), reported on the callback.
+    #[error("{endpoint}: {error}{}", description_suffix(.description.as_deref()))]
+    Authorization {
+        /// Always [`Endpoint::Authorize`].
+        endpoint: Endpoint,
+        /// The `error` code.
+        error: String,
+        /// The cleaned `error_description`, if any.
+        description: Option<String>,
+    },
     /// A success status whose body could not be used.
     #[error("{endpoint}: malformed reply: {reason}")]
     Malformed {
@@ -319,6 +295,10 @@ pub(crate) enum ProviderError {
         /// What was wrong with it.
         reason: String,
     },
+}
+
+fn description_suffix(description: Option<&str>) -> String {
+    description.map(|d| format!(" ({d})")).unwrap_or_default()
 }
 
 fn body_suffix(body: &ErrorBody) -> String {
@@ -331,10 +311,22 @@ fn body_suffix(body: &ErrorBody) -> String {
 }
 
 impl ProviderError {
+    /// The error a callback reported, cleaned: the query is the browser's, so anyone's.
+    pub(crate) fn authorization(error: &str, description: Option<&str>) -> Self {
+        ProviderError::Authorization {
+            endpoint: Endpoint::Authorize,
+            error: code_text(error).unwrap_or_else(|| "an unreadable error".to_owned()),
+            description: description.and_then(|d| text::clean(d, MESSAGE_CHARS)),
+        }
+    }
+
     /// The operator hint for a known provider error code, if any.
     pub(crate) fn hint(&self) -> Option<&'static str> {
         match self {
             ProviderError::Status { body, .. } => body.hint(),
+            ProviderError::Authorization { error, .. } => {
+                ErrorBody::new(ErrorFormat::Json, code_text(error), None).hint()
+            }
             _ => None,
         }
     }

@@ -338,3 +338,57 @@ fn status_display_carries_code_and_message() {
         }
     ));
 }
+
+#[test]
+fn oauth2_token_errors_give_their_code_description_and_hint() {
+    let body = parse(
+        Some("application/json"),
+        r#"{"error":"invalid_client","error_description":"Missing valid authorization header"}"#,
+    );
+    assert_eq!(body.format, ErrorFormat::Json);
+    assert_eq!(body.code.as_deref(), Some("invalid_client"));
+    assert_eq!(
+        body.message.as_deref(),
+        Some("Missing valid authorization header")
+    );
+    assert!(body
+        .hint()
+        .is_some_and(|h| h.contains("client id and secret")));
+    for code in [
+        "invalid_grant",
+        "invalid_request",
+        "invalid_scope",
+        "unauthorized_client",
+    ] {
+        let body = parse(None, &format!(r#"{{"error":"{code}"}}"#));
+        assert_eq!(body.code.as_deref(), Some(code));
+        assert!(body.hint().is_some(), "{code}");
+    }
+    // The older v1 shape keeps its sentence as the message, with no code.
+    let body = parse(
+        None,
+        r#"{"error":"Could not authenticate you.","request":"/1/x"}"#,
+    );
+    assert_eq!(body.code, None);
+    assert_eq!(body.message.as_deref(), Some("Could not authenticate you."));
+}
+
+#[test]
+fn credits_depleted_has_its_hint() {
+    let body = parse(
+        Some("application/problem+json"),
+        r#"{"title":"CreditsDepleted","detail":"Your enrolled account [1] does not have any credits to fulfill this request.","type":"https://api.x.com/2/problems/credits-depleted"}"#,
+    );
+    assert_eq!(body.code.as_deref(), Some("credits-depleted"));
+    assert!(body.hint().is_some_and(|h| h.contains("credit")));
+}
+
+#[test]
+fn a_callback_error_is_cleaned_and_hinted() {
+    let error = ProviderError::authorization("invalid_scope", Some("bad\n scope\u{202e}"));
+    assert_eq!(error.to_string(), "authorize: invalid_scope (bad scope)");
+    assert!(error.hint().is_some());
+    let error = ProviderError::authorization("<script> alert", None);
+    assert_eq!(error.to_string(), "authorize: an unreadable error");
+    assert_eq!(error.hint(), None);
+}
