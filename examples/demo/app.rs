@@ -8,68 +8,17 @@ use actix_twitter_login::{
     store::{self, DieselResolver, StoreOptions},
     TwitterLoginMiddleware,
 };
-use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
+use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client, RunningProvider};
 use actix_web::{cookie::Key, dev::Server, web, App, HttpRequest, HttpResponse, HttpServer};
 use tera::{Context, Tera};
 
 use sessions::Sessions;
+pub use settings::{Keys, Protocol, Settings};
 
 #[path = "sessions.rs"]
 mod sessions;
-
-/// The app's settings, from the environment.
-#[derive(Clone)]
-pub struct Settings {
-    /// `TWITTER_API_KEY` and `TWITTER_API_SECRET`; `None` starts the local provider.
-    pub consumer: Option<(String, String)>,
-    /// `TWITTER_CALLBACK_URL`; default `http://HOST:PORT/oauth/callback/twitter`.
-    pub callback_url: Option<String>,
-    /// `TWITTER_API_BASE_URL`; default `https://api.x.com`.
-    pub api_base_url: Option<String>,
-    /// `HOST`; default `127.0.0.1`.
-    pub host: String,
-    /// `PORT`; default 8080 (0 picks a free port).
-    pub port: u16,
-    /// `DATABASE_URL`; default the SQLite file `twitter-login.db` (`postgres://...` for
-    /// PostgreSQL, with `--features postgres`).
-    pub database_url: String,
-    /// `REDIS_URL`: sessions in Redis (with `--features redis`) instead of the cookie.
-    pub redis_url: Option<String>,
-    /// `SESSION_KEY`: the cookie key as hex, at least 64 bytes, shared by every instance.
-    pub session_key: Option<Key>,
-}
-
-impl Settings {
-    /// The settings from `lookup` (the environment, in `main`); empty values count as unset.
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
-        let consumer = match (var("TWITTER_API_KEY"), var("TWITTER_API_SECRET")) {
-            (Some(key), Some(secret)) => Some((key, secret)),
-            (Some(_), None) => {
-                return Err("TWITTER_API_KEY is set but TWITTER_API_SECRET is not".into())
-            }
-            _ => None,
-        };
-        let port = match var("PORT") {
-            Some(port) => port
-                .parse()
-                .map_err(|_| format!("PORT `{port}` is not a port number"))?,
-            None => 8080,
-        };
-        Ok(Self {
-            consumer,
-            callback_url: var("TWITTER_CALLBACK_URL"),
-            api_base_url: var("TWITTER_API_BASE_URL"),
-            host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
-            port,
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "twitter-login.db".into()),
-            redis_url: var("REDIS_URL"),
-            session_key: var("SESSION_KEY")
-                .map(|hex| session_key(&hex))
-                .transpose()?,
-        })
-    }
-}
+#[path = "settings.rs"]
+mod settings;
 
 /// The running app.
 pub struct Running {
@@ -95,24 +44,53 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .map_err(std::io::Error::other)?;
     store::run_migrations(&pool).map_err(std::io::Error::other)?;
 
-    let (key, secret, provider) = match settings.consumer.clone() {
-        Some((key, secret)) => (key, secret, None),
-        None => {
+    let (builder, provider) = match settings.keys.clone() {
+        Keys::OAuth1 { key, secret } => (
+            TwitterLoginMiddleware::builder(key, secret, &callback_url),
+            None,
+        ),
+        Keys::OAuth2 {
+            client_id,
+            client_secret,
+        } => {
+            let mut builder = TwitterLoginMiddleware::oauth2_builder(client_id, &callback_url);
+            if let Some(secret) = client_secret {
+                builder = builder.client_secret(secret);
+            }
+            if let Some(url) = settings.authorize_url.clone() {
+                builder = builder.authorize_url(url);
+            }
+            (builder, None)
+        }
+        Keys::Local(protocol) => {
             let (key, secret) = ("local-consumer-key".to_owned(), random_secret());
+            let (client_id, client_secret) = ("local-client-id".to_owned(), random_secret());
             let provider = MockProvider::builder(&key, &secret)
+                .oauth2_client(OAuth2Client::confidential(&client_id, &client_secret))
                 .callback_url(&callback_url)
                 .user(MockUser::new("1001", "alice", "Alice"))
                 .user(MockUser::new("1002", "bob", "Bob"))
                 .user(MockUser::new("1003", "carol", "Carol <b>&</b> Co"))
                 .start()
                 .await?;
-            (key, secret, Some(provider))
+            let builder = match protocol {
+                Protocol::OAuth1 => TwitterLoginMiddleware::builder(key, secret, &callback_url),
+                Protocol::OAuth2 => {
+                    TwitterLoginMiddleware::oauth2_builder(client_id, &callback_url)
+                        .client_secret(client_secret)
+                        .authorize_url(format!("{}/i/oauth2/authorize", provider.base_url()))
+                }
+            };
+            (builder, Some(provider))
         }
     };
-    let mut builder = TwitterLoginMiddleware::builder(key, secret, &callback_url)
+    let mut builder = builder
         .failure_redirect("/login")
         .failure_message(true)
         .resolve_user(DieselResolver::new(pool.clone()));
+    if let Some(scopes) = settings.scopes.clone() {
+        builder = builder.scopes(scopes);
+    }
     if let Some(base) = provider
         .as_ref()
         .map(RunningProvider::base_url)
@@ -161,26 +139,6 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
 }
 
 struct LocalProvider(bool);
-
-/// Parses `SESSION_KEY`: hex, at least 64 bytes.
-fn session_key(hex: &str) -> Result<Key, String> {
-    let hex = hex.trim();
-    let bytes: Option<Vec<u8>> = (0..hex.len())
-        .step_by(2)
-        .map(|i| {
-            hex.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-        })
-        .collect();
-    match bytes {
-        Some(bytes) if bytes.len() >= 64 => Ok(Key::from(&bytes)),
-        Some(bytes) => Err(format!(
-            "SESSION_KEY has {} bytes; it needs at least 64 (128 hex digits)",
-            bytes.len()
-        )),
-        None => Err("SESSION_KEY is not hex".into()),
-    }
-}
 
 fn random_secret() -> String {
     use rand::{distributions::Alphanumeric, Rng as _};

@@ -1,7 +1,9 @@
 //! A complete app with "Sign in with Twitter": `cargo run --example demo`.
 //!
-//! Without `TWITTER_API_KEY` it starts the test kit's local provider in-process, so the whole
-//! flow can be clicked through offline. See the README for the environment variables.
+//! Without X keys (`TWITTER_CLIENT_ID` for OAuth 2.0, `TWITTER_API_KEY` for OAuth 1.0a) it starts
+//! the test kit's local provider in-process, so the whole flow can be clicked through offline,
+//! with the protocol `TWITTER_PROTOCOL` names (`oauth1` by default, or `oauth2`). See the README
+//! for the environment variables.
 
 mod app;
 
@@ -15,11 +17,16 @@ async fn main() -> std::io::Result<()> {
         .init();
     let settings =
         app::Settings::from_vars(|name| std::env::var(name).ok()).map_err(std::io::Error::other)?;
+    let settings_protocol = match &settings.keys {
+        app::Keys::Local(protocol) => Some(*protocol),
+        _ => None,
+    };
     let running = app::start(settings).await?;
     if let Some(provider) = &running.provider {
         tracing::info!(
             provider = %provider.base_url(),
-            "TWITTER_API_KEY is not set: using the built-in local provider (sign in as alice, bob or carol)"
+            protocol = ?settings_protocol,
+            "no X keys are set: using the built-in local provider (sign in as alice, bob or carol)"
         );
     }
     println!("Open {}/ in a browser", running.url);

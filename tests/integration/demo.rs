@@ -3,7 +3,7 @@
 #[path = "../../examples/demo/app.rs"]
 mod app;
 
-use crate::common::{query_value, Browser};
+use crate::common::{approve, query_value, Browser};
 
 #[actix_web::test]
 async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
@@ -17,7 +17,8 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         _ => None,
     })
     .expect("the settings");
-    assert!(settings.consumer.is_none() && settings.session_key.is_none());
+    assert_eq!(settings.keys, app::Keys::Local(app::Protocol::OAuth1));
+    assert!(settings.session_key.is_none());
     assert_eq!(settings.host, "127.0.0.1");
     let running = app::start(settings).await.expect("the demo starts");
     let url = running.url.clone();
@@ -88,10 +89,87 @@ fn bad_demo_settings_are_named() {
     };
     assert!(refused("PORT", "eighty").contains("PORT"));
     assert!(refused("TWITTER_API_KEY", "key").contains("TWITTER_API_SECRET"));
+    assert!(refused("TWITTER_PROTOCOL", "oauth3").contains("TWITTER_PROTOCOL"));
+    let both = |var: &str| match var {
+        "TWITTER_CLIENT_ID" | "TWITTER_API_KEY" | "TWITTER_API_SECRET" => Some("x".to_owned()),
+        _ => None,
+    };
+    let error = app::Settings::from_vars(both)
+        .err()
+        .expect("both protocols refused");
+    assert!(error.contains("not both"), "{error}");
     assert!(refused("SESSION_KEY", "zz").contains("not hex"));
     assert!(refused("SESSION_KEY", "abab").contains("at least 64"));
     let key = "ab".repeat(64);
     let settings = app::Settings::from_vars(|var| (var == "SESSION_KEY").then(|| key.clone()))
         .expect("a 64-byte key");
     assert!(settings.session_key.is_some());
+}
+
+/// `TWITTER_CLIENT_ID` picks OAuth 2.0 (public without `TWITTER_CLIENT_SECRET`).
+#[test]
+fn the_keys_pick_the_protocol() {
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |var: &str| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == var)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    };
+    let settings = app::Settings::from_vars(vars(&[("TWITTER_CLIENT_ID", "id")])).unwrap();
+    assert_eq!(
+        settings.keys,
+        app::Keys::OAuth2 {
+            client_id: "id".into(),
+            client_secret: None
+        }
+    );
+    let settings = app::Settings::from_vars(vars(&[
+        ("TWITTER_API_KEY", "k"),
+        ("TWITTER_API_SECRET", "s"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        settings.keys,
+        app::Keys::OAuth1 {
+            key: "k".into(),
+            secret: "s".into()
+        }
+    );
+    let settings = app::Settings::from_vars(vars(&[("TWITTER_PROTOCOL", "oauth2")])).unwrap();
+    assert_eq!(settings.keys, app::Keys::Local(app::Protocol::OAuth2));
+}
+
+#[actix_web::test]
+async fn the_offline_demo_signs_in_with_oauth2_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
+    let settings = app::Settings::from_vars(|name| match name {
+        "PORT" => Some("0".into()),
+        "DATABASE_URL" => Some(database.clone()),
+        "TWITTER_PROTOCOL" => Some("oauth2".into()),
+        _ => None,
+    })
+    .expect("the settings");
+    let running = app::start(settings).await.expect("the demo starts");
+    let (url, handle) = (running.url.clone(), running.server.handle());
+    let provider = running
+        .provider
+        .as_ref()
+        .expect("the local provider")
+        .base_url();
+    actix_web::rt::spawn(running.server);
+    let browser = Browser::new();
+    let callback = approve(&browser, &url, &provider, "carol").await;
+    assert!(
+        callback.contains("code=") && callback.contains("state="),
+        "{callback}"
+    );
+    let done = browser.get(&callback).await;
+    assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
+    let me: serde_json::Value =
+        serde_json::from_str(&browser.get(&format!("{url}/me")).await.body).unwrap();
+    assert_eq!(me["name"], "Carol <b>&</b> Co");
+    handle.stop(false).await;
 }

@@ -1,0 +1,121 @@
+//! The demo's settings, read from the environment (see the README's table).
+
+use actix_web::cookie::Key;
+
+/// The X app's keys, which pick the protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Keys {
+    /// `TWITTER_CLIENT_ID` (and `TWITTER_CLIENT_SECRET` for a confidential client): OAuth 2.0.
+    OAuth2 {
+        client_id: String,
+        client_secret: Option<String>,
+    },
+    /// `TWITTER_API_KEY` and `TWITTER_API_SECRET`: OAuth 1.0a.
+    OAuth1 { key: String, secret: String },
+    /// No keys: the local provider, speaking the protocol `TWITTER_PROTOCOL` names.
+    Local(Protocol),
+}
+
+/// The protocol of an offline demo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    OAuth1,
+    OAuth2,
+}
+
+/// The app's settings.
+#[derive(Clone)]
+pub struct Settings {
+    pub keys: Keys,
+    /// `TWITTER_CALLBACK_URL` (the redirect URI with OAuth 2.0); default
+    /// `http://HOST:PORT/oauth/callback/twitter`.
+    pub callback_url: Option<String>,
+    /// `TWITTER_API_BASE_URL`; default `https://api.x.com`.
+    pub api_base_url: Option<String>,
+    /// `TWITTER_AUTHORIZE_URL` (OAuth 2.0); default `https://x.com/i/oauth2/authorize`.
+    pub authorize_url: Option<String>,
+    /// `TWITTER_SCOPES` (OAuth 2.0); default `tweet.read users.read`.
+    pub scopes: Option<String>,
+    /// `HOST`; default `127.0.0.1`.
+    pub host: String,
+    /// `PORT`; default 8080 (0 picks a free port).
+    pub port: u16,
+    /// `DATABASE_URL`; default the SQLite file `twitter-login.db` (`postgres://...` for
+    /// PostgreSQL, with `--features postgres`).
+    pub database_url: String,
+    /// `REDIS_URL`: sessions in Redis (with `--features redis`) instead of the cookie.
+    pub redis_url: Option<String>,
+    /// `SESSION_KEY`: the cookie key as hex, at least 64 bytes, shared by every instance.
+    pub session_key: Option<Key>,
+}
+
+impl Settings {
+    /// The settings from `lookup` (the environment, in `main`); empty values count as unset.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let port = match var("PORT") {
+            Some(port) => port
+                .parse()
+                .map_err(|_| format!("PORT `{port}` is not a port number"))?,
+            None => 8080,
+        };
+        Ok(Self {
+            keys: keys(&var)?,
+            callback_url: var("TWITTER_CALLBACK_URL"),
+            api_base_url: var("TWITTER_API_BASE_URL"),
+            authorize_url: var("TWITTER_AUTHORIZE_URL"),
+            scopes: var("TWITTER_SCOPES"),
+            host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
+            port,
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "twitter-login.db".into()),
+            redis_url: var("REDIS_URL"),
+            session_key: var("SESSION_KEY")
+                .map(|hex| session_key(&hex))
+                .transpose()?,
+        })
+    }
+}
+
+fn keys(var: &impl Fn(&str) -> Option<String>) -> Result<Keys, String> {
+    let oauth1 = (var("TWITTER_API_KEY"), var("TWITTER_API_SECRET"));
+    match (var("TWITTER_CLIENT_ID"), oauth1) {
+        (Some(_), (Some(_), _)) => Err(
+            "set TWITTER_CLIENT_ID (OAuth 2.0) or TWITTER_API_KEY (OAuth 1.0a), not both".into(),
+        ),
+        (Some(client_id), _) => Ok(Keys::OAuth2 {
+            client_id,
+            client_secret: var("TWITTER_CLIENT_SECRET"),
+        }),
+        (None, (Some(key), Some(secret))) => Ok(Keys::OAuth1 { key, secret }),
+        (None, (Some(_), None)) => {
+            Err("TWITTER_API_KEY is set but TWITTER_API_SECRET is not".into())
+        }
+        (None, (None, _)) => match var("TWITTER_PROTOCOL").as_deref() {
+            None | Some("oauth1") => Ok(Keys::Local(Protocol::OAuth1)),
+            Some("oauth2") => Ok(Keys::Local(Protocol::OAuth2)),
+            Some(other) => Err(format!(
+                "TWITTER_PROTOCOL `{other}`: use `oauth2` or `oauth1`"
+            )),
+        },
+    }
+}
+
+/// Parses `SESSION_KEY`: hex, at least 64 bytes.
+fn session_key(hex: &str) -> Result<Key, String> {
+    let hex = hex.trim();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect();
+    match bytes {
+        Some(bytes) if bytes.len() >= 64 => Ok(Key::from(&bytes)),
+        Some(bytes) => Err(format!(
+            "SESSION_KEY has {} bytes; it needs at least 64 (128 hex digits)",
+            bytes.len()
+        )),
+        None => Err("SESSION_KEY is not hex".into()),
+    }
+}
