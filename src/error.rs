@@ -89,11 +89,11 @@ pub(crate) enum LoginFailure {
     #[error("no pending login in this session")]
     NoPendingLogin,
     /// The callback's `oauth_token` is not one this session is waiting for.
-    #[error("the callback's oauth_token does not match a pending login of this session")]
+    #[error("the callback's oauth_token or state does not match a pending login of this session")]
     TokenMismatch,
     /// The callback's temporary credentials were already used (a replayed callback, e.g. with
     /// a copy of an older session cookie).
-    #[error("the callback's oauth_token was already used")]
+    #[error("the callback's oauth_token or state was already used")]
     Replayed,
     /// The callback's query is malformed, oversized or incomplete.
     #[error("malformed callback: {0}")]

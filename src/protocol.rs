@@ -7,7 +7,7 @@
 //! 1.0a or OAuth 2.0.
 
 use crate::{
-    credentials::Credentials,
+    credentials::{Credentials, Secret},
     error::LoginFailure,
     oauth1::{self, callback::CallbackQuery, ProfileErrorPolicy, TemporaryCredentials},
     oauth2,
@@ -38,7 +38,7 @@ pub(crate) enum Callback {
     /// The user approved: the key of the pending login and the grant to exchange with it
     /// (OAuth 1.0a: the temporary credentials' token and `oauth_verifier`; OAuth 2.0: the
     /// state and the authorization code).
-    Approved { key: String, grant: String },
+    Approved { key: String, grant: Secret },
     /// The user cancelled; the key of the pending login, when the provider says which.
     Denied { key: Option<String> },
     /// The provider ended the authorization with an error other than the user's cancelling.
@@ -89,14 +89,14 @@ impl Protocol {
             Protocol::OAuth1(_) => Ok(match CallbackQuery::parse(query)? {
                 CallbackQuery::Approved { token, verifier } => Callback::Approved {
                     key: token,
-                    grant: verifier,
+                    grant: Secret::new(verifier),
                 },
                 CallbackQuery::Denied { token } => Callback::Denied { key: token },
             }),
             Protocol::OAuth2(_) => Ok(match oauth2::callback::CallbackQuery::parse(query)? {
                 oauth2::callback::CallbackQuery::Approved { code, state } => Callback::Approved {
                     key: state,
-                    grant: code,
+                    grant: Secret::new(code),
                 },
                 oauth2::callback::CallbackQuery::Refused { error, state, .. }
                     if error == "access_denied" =>
@@ -121,7 +121,7 @@ impl Protocol {
         &self,
         http: &awc::Client,
         pending: PendingLogin,
-        grant: &str,
+        grant: &Secret,
     ) -> Result<SignedIn, LoginFailure> {
         match self {
             Protocol::OAuth1(client) => {
@@ -130,7 +130,8 @@ impl Protocol {
                     secret: pending.secret,
                 };
                 let access =
-                    oauth1::calls::token_credentials(http, client, &temporary, grant).await?;
+                    oauth1::calls::token_credentials(http, client, &temporary, grant.expose())
+                        .await?;
                 let profile = match oauth1::calls::profile(http, client, &access).await {
                     Ok(profile) if profile.id == access.user_id => profile,
                     Ok(_) => return Err(LoginFailure::ProfileMismatch),
@@ -152,7 +153,8 @@ impl Protocol {
             Protocol::OAuth2(client) => {
                 // No user id comes with the tokens: the profile call is the identity.
                 let token =
-                    oauth2::calls::exchange_code(http, client, grant, &pending.secret).await?;
+                    oauth2::calls::exchange_code(http, client, grant.expose(), &pending.secret)
+                        .await?;
                 let profile = oauth2::calls::profile(http, client, &token).await?;
                 Ok(SignedIn {
                     credentials: Credentials::OAuth2(token),

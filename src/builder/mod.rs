@@ -166,8 +166,9 @@ impl TwitterLoginMiddlewareBuilder {
         self
     }
 
-    /// The API base URL from which `oauth/request_token`, `oauth/authenticate`,
-    /// `oauth/access_token`, `2/users/me` and `1.1/account/verify_credentials.json` derive.
+    /// The API base URL from which the provider URLs derive: `2/users/me`; with OAuth 1.0a
+    /// `oauth/request_token`, `oauth/authenticate`, `oauth/access_token` and
+    /// `1.1/account/verify_credentials.json`; with OAuth 2.0 `2/oauth2/token`.
     /// Default: `https://api.x.com` (`https://api.twitter.com` is the same API).
     ///
     /// ```

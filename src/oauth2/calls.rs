@@ -14,6 +14,7 @@ use crate::{
     credentials::{AccessToken, Secret},
     profile::Profile,
     provider::{exchange, Endpoint, ProviderError},
+    text::{self, MESSAGE_CHARS},
 };
 
 /// `POST /2/oauth2/token` with `grant_type=authorization_code`, the code, the redirect URI and
@@ -38,22 +39,32 @@ pub(crate) async fn exchange_code(
         .set_pkce_verifier(PkceCodeVerifier::new(code_verifier.expose().to_owned()))
         .request_async(&http::client(http_client, endpoint, client.limits()))
         .await
-        .map_err(|error| match error {
-            RequestTokenError::Request(error) => error,
-            // Only 2xx replies reach the crate: an error body there is not a token reply.
-            RequestTokenError::ServerResponse(error) => ProviderError::Malformed {
+        .map_err(|error| {
+            // Every reason quotes the provider at most in a cleaned, bounded excerpt: the path,
+            // not serde's message, which may quote a value of the reply.
+            let reason = match error {
+                RequestTokenError::Request(error) => return error,
+                // Only 2xx replies reach the crate: an error body there is not a token reply.
+                RequestTokenError::ServerResponse(error) => {
+                    format!("a success reply carries the error `{}`", error.error())
+                }
+                RequestTokenError::Parse(error, _) => {
+                    format!("the token reply is not usable at `{}`", error.path())
+                }
+                RequestTokenError::Other(reason) => reason,
+            };
+            ProviderError::Malformed {
                 endpoint,
-                reason: format!("a success reply carries the error `{}`", error.error()),
-            },
-            // The path, not the serde message, which may quote a value of the reply.
-            RequestTokenError::Parse(error, _) => ProviderError::Malformed {
-                endpoint,
-                reason: format!("the token reply is not usable at `{}`", error.path()),
-            },
-            RequestTokenError::Other(reason) => ProviderError::Malformed { endpoint, reason },
+                reason: text::clean(&reason, MESSAGE_CHARS)
+                    .unwrap_or_else(|| "the token reply is not usable".to_owned()),
+            }
         })?;
     let granted = match reply.scopes() {
-        Some(scopes) => scopes.iter().map(|scope| scope.to_string()).collect(),
+        Some(scopes) => scopes
+            .iter()
+            .map(|scope| scope.to_string())
+            .filter(|scope| !scope.is_empty())
+            .collect(),
         None => client.scopes.clone(),
     };
     Ok(AccessToken {
@@ -61,9 +72,10 @@ pub(crate) async fn exchange_code(
         refresh_token: reply
             .refresh_token()
             .map(|token| Secret::new(token.secret().as_str())),
+        // An absurd lifetime is no expiry rather than an overflow.
         expires_at: reply
             .expires_in()
-            .map(|lifetime| SystemTime::now() + lifetime - requested.elapsed()),
+            .and_then(|lifetime| (SystemTime::now() - requested.elapsed()).checked_add(lifetime)),
         scopes: granted,
     })
 }

@@ -73,11 +73,28 @@ impl Client {
             .set_pkce_challenge(challenge)
             .url();
         Authorization {
-            location: url.into(),
+            location: with_spaces_as_percent_20(url),
             state: state.secret().clone(),
             code_verifier: Secret::new(verifier.secret().as_str()),
         }
     }
+}
+
+/// The URL with its query encoded as X wants it: a space as `%20`, never `+` (the scope list is
+/// space-separated, and X refuses `+`).
+fn with_spaces_as_percent_20(mut url: Url) -> String {
+    let encode = |text: &str| -> String {
+        url::form_urlencoded::byte_serialize(text.as_bytes())
+            .collect::<String>()
+            // A literal `+` was encoded as `%2B`: each `+` left is a space.
+            .replace('+', "%20")
+    };
+    let query: Vec<String> = url
+        .query_pairs()
+        .map(|(name, value)| format!("{}={}", encode(&name), encode(&value)))
+        .collect();
+    url.set_query(Some(&query.join("&")));
+    url.into()
 }
 
 #[cfg(test)]
@@ -132,6 +149,12 @@ mod tests {
             "exactly as registered"
         );
         assert_eq!(get("scope"), "tweet.read users.read");
+        assert!(
+            first.location.contains("scope=tweet.read%20users.read"),
+            "spaces as %20: {}",
+            first.location
+        );
+        assert!(!first.location.contains('+'), "{}", first.location);
         assert_eq!(get("code_challenge_method"), "S256");
         assert_eq!(get("state"), first.state);
         // 128 bits of state and 256 of code verifier, base64url without padding.

@@ -54,8 +54,8 @@ impl ErrorBody {
             }
             "client-not-enrolled" | "client-forbidden" => {
                 "the app is not attached to a Project with v2 access: in the developer portal, \
-                 attach it to a Project in the pay-per-use Production environment (or use \
-                 ProfileSource::AccessToken)"
+                 attach it to a Project in the pay-per-use Production environment (or, with \
+                 OAuth 1.0a, use ProfileSource::AccessToken)"
             }
             "invalid_client" | "unauthorized_client" => {
                 "X refused the OAuth 2.0 client: check the client id and secret (OAuth 2.0's, not \

@@ -47,6 +47,18 @@ async fn a_confidential_client_signs_in_and_finds_the_user_again() {
         query_value(&authorize, "code_challenge_method").as_deref(),
         Some("S256")
     );
+    assert_eq!(
+        query_value(&authorize, "response_type").as_deref(),
+        Some("code")
+    );
+    assert_eq!(
+        query_value(&authorize, "redirect_uri"),
+        Some(app.url("/oauth/callback/twitter"))
+    );
+    assert!(
+        authorize.contains("scope=tweet.read%20users.read"),
+        "{authorize}"
+    );
     let done = app.login(&browser, "alice").await;
     assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
     let (id, name) = app.me(&browser).await.expect("signed in");
@@ -85,7 +97,9 @@ async fn a_public_client_signs_in() {
 async fn the_resolve_step_gets_the_oauth2_tokens_and_the_email_only_when_granted() {
     for (include_email, with_email, expected) in [
         (true, true, vec!["dana@example.test".to_owned()]),
+        // The account has no email.
         (true, false, vec![]),
+        // The app does not ask for it (no users.email scope, no confirmed_email field).
         (false, true, vec![]),
     ] {
         let seen: Arc<Mutex<Vec<(Credentials, Profile)>>> = Arc::default();
@@ -134,7 +148,12 @@ async fn the_resolve_step_gets_the_oauth2_tokens_and_the_email_only_when_granted
             token.scopes.iter().any(|s| s == "users.email"),
             include_email
         );
-        assert!(token.expires_at.is_some());
+        // X's access tokens live two hours.
+        let lifetime = token
+            .expires_at
+            .and_then(|at| at.duration_since(std::time::SystemTime::now()).ok())
+            .expect("an expiry in the future");
+        assert!(lifetime > Duration::from_secs(7100) && lifetime <= Duration::from_secs(7200));
         app.stop().await;
     }
 }
@@ -194,6 +213,29 @@ async fn forged_foreign_and_replayed_states_fail_before_any_call_to_x() {
     assert_eq!(token_calls(&app), 1);
     let replay = browser.get(&callback).await;
     assert_eq!(replay.status, 401, "{}", replay.body);
+    assert_eq!(token_calls(&app), 1);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_copy_of_the_old_cookie_cannot_replay_the_callback() {
+    let app = TestApp::setup()
+        .protocol(CONFIDENTIAL)
+        .sessions(crate::common::Sessions::Cookie)
+        .start()
+        .await;
+    let browser = Browser::new();
+    let callback = app.approve(&browser, "alice").await;
+    let old_cookie = browser
+        .cookie(crate::common::SESSION_COOKIE)
+        .expect("a session");
+    assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
+    // The copy still lists the pending login: the middleware's spent set refuses it.
+    let thief = Browser::new();
+    thief.set_cookie(crate::common::SESSION_COOKIE, &old_cookie);
+    let replay = thief.get(&callback).await;
+    assert_eq!(replay.status, 401, "{}", replay.body);
+    assert!(replay.body.contains("already used"), "{}", replay.body);
     assert_eq!(token_calls(&app), 1);
     app.stop().await;
 }
@@ -263,6 +305,28 @@ async fn x_s_error_replies_are_failure_pages_with_a_status() {
             },
             502,
         ),
+        (MockEndpoint::OAuth2Token, Fault::RateLimited, 502),
+        // A lifetime past the end of time is no expiry, not a panic (the token is then refused
+        // at /2/users/me: it is not one the provider issued).
+        (
+            MockEndpoint::OAuth2Token,
+            Fault::Body {
+                status: 200,
+                content_type: "application/json".into(),
+                body: r#"{"token_type":"bearer","access_token":"x","expires_in":18446744073709551615}"#
+                    .into(),
+            },
+            502,
+        ),
+        (
+            MockEndpoint::OAuth2Token,
+            Fault::Body {
+                status: 201,
+                content_type: "application/json".into(),
+                body: r#"{"error":"\u001b[31mforged\nlog line"}"#.into(),
+            },
+            502,
+        ),
         (
             MockEndpoint::OAuth2Token,
             Fault::OAuthError {
@@ -290,7 +354,11 @@ async fn x_s_error_replies_are_failure_pages_with_a_status() {
         let browser = Browser::new();
         let page = app.login(&browser, "alice").await;
         assert_eq!(page.status, status, "{endpoint:?} {fault:?}: {}", page.body);
-        assert!(page.body.contains("Twitter"), "{}", page.body);
+        let message = match status {
+            504 => "Twitter did not answer in time.",
+            _ => "Twitter could not confirm your account.",
+        };
+        assert!(page.body.contains(message), "{fault:?}: {}", page.body);
         assert_eq!(app.me(&browser).await, None, "{fault:?}");
     }
     assert_eq!(app.count("users"), 0);

@@ -31,6 +31,19 @@ fn checked(req: &HttpRequest, shared: &Shared) -> Result<(AuthorizationRequest, 
     let params = Params::parse(req.query_string())
         .ok_or(Refusal::Page("The request could not be decoded."))?;
     let request = request::check(&params, &shared.config)?;
+    // X wants the scope list's spaces as `%20`: a `+` there is refused.
+    let plus = req
+        .query_string()
+        .split('&')
+        .any(|pair| pair.starts_with("scope=") && pair.contains('+'));
+    if plus {
+        return Err(Refusal::Redirect {
+            redirect_uri: request.redirect_uri.clone(),
+            error: "invalid_request",
+            state: Some(request.state.clone()),
+            reason: "scope must separate its scopes with %20, not +",
+        });
+    }
     Ok((request, params))
 }
 

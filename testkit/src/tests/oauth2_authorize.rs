@@ -246,3 +246,24 @@ async fn approve_needs_a_known_user() {
     assert!(provider.issued_secrets().is_empty());
     assert_eq!(provider.rejected(), 0);
 }
+
+#[actix_web::test]
+async fn a_scope_list_separated_by_plus_is_refused_as_x_does() {
+    let provider = Caller::Confidential.start().await;
+    let query = AuthRequest::new(CLIENT_ID).query();
+    assert!(query.contains("scope=tweet.read%20users.read"), "{query}");
+    for path in [AUTHORIZE, APPROVE] {
+        let plus = query.replace("tweet.read%20users.read", "tweet.read+users.read");
+        let reply = get(&provider, &format!("{path}?{plus}&user=alice"), None).await;
+        assert_error_redirect(&reply, "invalid_request", Some(STATE));
+        let spaced = get(&provider, &format!("{path}?{query}&user=alice"), None).await;
+        let expected = if path == AUTHORIZE { 200 } else { 302 };
+        assert_eq!(spaced.status, expected, "{spaced:?}");
+        if path == APPROVE {
+            assert!(
+                redirect_params(&spaced).1.contains_key("code"),
+                "{spaced:?}"
+            );
+        }
+    }
+}
