@@ -9,11 +9,9 @@ use actix_session::SessionExt as _;
 use url::form_urlencoded::Serializer;
 
 use crate::{
+    callback::MAX_QUERY_BYTES,
     credentials::Secret,
-    oauth1::{
-        callback::{CallbackQuery, MAX_QUERY_BYTES},
-        reply,
-    },
+    oauth1::{callback::CallbackQuery, reply},
     profile::Profile,
     provider::error::{Endpoint, ErrorBody, ErrorFormat, ProviderError},
     session::{self, PendingLogin, Taken},

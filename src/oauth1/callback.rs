@@ -1,6 +1,6 @@
 //! The callback's query in OAuth 1.0a: `oauth_token` + `oauth_verifier`, or `denied`.
 
-pub(crate) use crate::callback::{MalformedCallback, MAX_QUERY_BYTES};
+use crate::callback::{parameters, MalformedCallback};
 
 /// The longest token or verifier accepted, in bytes.
 const MAX_VALUE_BYTES: usize = 256;
@@ -17,25 +17,11 @@ pub(crate) enum CallbackQuery {
 impl CallbackQuery {
     /// Parses a raw query string; anything oversized, repeated, or incomplete is malformed.
     pub(crate) fn parse(query: &str) -> Result<Self, MalformedCallback> {
-        if query.len() > MAX_QUERY_BYTES {
-            return Err(MalformedCallback("the query is too long"));
-        }
-        let (mut token, mut verifier, mut denied) = (None, None, None);
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let slot = match name.as_ref() {
-                "oauth_token" => &mut token,
-                "oauth_verifier" => &mut verifier,
-                "denied" => &mut denied,
-                _ => continue,
-            };
-            if slot.is_some() {
-                return Err(MalformedCallback("a parameter is repeated"));
-            }
-            if value.len() > MAX_VALUE_BYTES {
-                return Err(MalformedCallback("a parameter is too long"));
-            }
-            *slot = Some(value.into_owned());
-        }
+        let [token, verifier, denied] = parameters(
+            query,
+            ["oauth_token", "oauth_verifier", "denied"],
+            MAX_VALUE_BYTES,
+        )?;
         if let Some(denied) = denied {
             return Ok(Self::Denied {
                 token: Some(denied).filter(|t| !t.is_empty()),
@@ -59,7 +45,10 @@ mod tests {
     use url::form_urlencoded::Serializer;
 
     use super::*;
-    use crate::oauth1::strategies::{config, name, text};
+    use crate::{
+        callback::MAX_QUERY_BYTES,
+        oauth1::strategies::{config, name, text},
+    };
 
     fn malformed(query: &str) -> bool {
         CallbackQuery::parse(query).is_err()

@@ -1,7 +1,7 @@
 //! The callback's query in OAuth 2.0: `code` + `state`, or `error` (+ `error_description`) +
 //! `state` (RFC 6749 §4.1.2).
 
-use crate::callback::{MalformedCallback, MAX_QUERY_BYTES};
+use crate::callback::{parameters, MalformedCallback};
 
 /// The longest value accepted, in bytes (X's state may be 500 characters).
 const MAX_VALUE_BYTES: usize = 512;
@@ -22,26 +22,11 @@ pub(crate) enum CallbackQuery {
 impl CallbackQuery {
     /// Parses a raw query string; anything oversized, repeated, or incomplete is malformed.
     pub(crate) fn parse(query: &str) -> Result<Self, MalformedCallback> {
-        if query.len() > MAX_QUERY_BYTES {
-            return Err(MalformedCallback("the query is too long"));
-        }
-        let (mut code, mut state, mut error, mut description) = (None, None, None, None);
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let slot = match name.as_ref() {
-                "code" => &mut code,
-                "state" => &mut state,
-                "error" => &mut error,
-                "error_description" => &mut description,
-                _ => continue,
-            };
-            if slot.is_some() {
-                return Err(MalformedCallback("a parameter is repeated"));
-            }
-            if value.len() > MAX_VALUE_BYTES {
-                return Err(MalformedCallback("a parameter is too long"));
-            }
-            *slot = Some(value.into_owned());
-        }
+        let [code, state, error, description] = parameters(
+            query,
+            ["code", "state", "error", "error_description"],
+            MAX_VALUE_BYTES,
+        )?;
         let state = state.filter(|s| !s.is_empty());
         if let Some(error) = error {
             if error.is_empty() {
