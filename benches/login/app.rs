@@ -21,7 +21,9 @@ use actix_twitter_login::{
 };
 use actix_web::{cookie::Key, web, App, HttpResponse, HttpServer};
 
-use super::{arg_value, stdin_lines, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET};
+use super::{
+    arg_value, stdin_lines, CALLBACK_PATH, CLIENT_ID, CLIENT_SECRET, CONSUMER_KEY, CONSUMER_SECRET,
+};
 
 /// Worker threads of the app's server (the machine has two cores).
 const WORKERS: usize = 2;
@@ -50,6 +52,7 @@ macro_rules! serve {
 pub fn run(args: &[String]) {
     let database = arg_value(args, "--db").expect("--db <sqlite file>");
     let with_login = !args.iter().any(|a| a == "--without-login");
+    let oauth2 = arg_value(args, "--protocol") == Some("oauth2");
 
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the app");
     let port = listener.local_addr().expect("a local address").port();
@@ -69,12 +72,18 @@ pub fn run(args: &[String]) {
     actix_web::rt::System::new().block_on(async move {
         let server = if with_login {
             let provider = commands.recv().expect("the provider's base URL on stdin");
-            let twitter =
+            let builder = if oauth2 {
+                TwitterLoginMiddleware::oauth2_builder(CLIENT_ID, &callback_url)
+                    .client_secret(CLIENT_SECRET)
+                    .authorize_url(format!("{provider}/i/oauth2/authorize"))
+            } else {
                 TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
-                    .api_base_url(provider)
-                    .resolve_user(DieselResolver::new(pool.clone()))
-                    .build()
-                    .expect("a valid configuration");
+            };
+            let twitter = builder
+                .api_base_url(provider)
+                .resolve_user(DieselResolver::new(pool.clone()))
+                .build()
+                .expect("a valid configuration");
             let routes = twitter.routes();
             serve!(listener, move || routes!(routes.clone())
                 .wrap(twitter.clone())

@@ -63,22 +63,28 @@ impl Browser {
             return self.failure_page("login", start).await;
         }
         let authenticate = start.location.ok_or("login: a redirect without Location")?;
-        let token = url::Url::parse(&authenticate)
-            .map_err(|e| format!("login: bad redirect {authenticate:?}: {e}"))?
-            .query_pairs()
-            .find(|(k, _)| k == "oauth_token")
-            .map(|(_, v)| v.into_owned())
-            .ok_or("login: no oauth_token in the redirect")?;
-        let approve = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("oauth_token", &token)
-            .append_pair("user", &screen_name(account))
-            .finish();
-        let approved = self
-            .get(&format!(
-                "{}/oauth/authenticate/approve?{approve}",
-                self.provider
-            ))
-            .await?;
+        let approve = match authenticate.split_once("/i/oauth2/authorize?") {
+            // OAuth 2.0: the same authorization request, approved as the account.
+            Some((_, query)) => format!(
+                "{}/i/oauth2/authorize/approve?{query}&user={}",
+                self.provider,
+                screen_name(account)
+            ),
+            None => {
+                let token = url::Url::parse(&authenticate)
+                    .map_err(|e| format!("login: bad redirect {authenticate:?}: {e}"))?
+                    .query_pairs()
+                    .find(|(k, _)| k == "oauth_token")
+                    .map(|(_, v)| v.into_owned())
+                    .ok_or("login: no oauth_token in the redirect")?;
+                let approve = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("oauth_token", &token)
+                    .append_pair("user", &screen_name(account))
+                    .finish();
+                format!("{}/oauth/authenticate/approve?{approve}", self.provider)
+            }
+        };
+        let approved = self.get(&approve).await?;
         let callback = match (approved.status, approved.location) {
             (StatusCode::FOUND, Some(location)) => location,
             (status, _) => return Err(format!("approve: {status}: {}", approved.body)),

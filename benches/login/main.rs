@@ -6,9 +6,11 @@
 //!
 //! - the orchestrator (the default, what `cargo bench --bench login` runs): starts the other
 //!   roles as separate processes, drives the load from its own process and prints the figures;
-//! - `--role app`: the app under test (`HttpServer`, 2 workers, SQLite, cookie sessions), with
-//!   `--without-login` the same app without the `TwitterLoginMiddleware`;
-//! - `--role provider`: the test kit's local OAuth 1.0a provider with one account per login.
+//! - `--role app`: the app under test (`HttpServer`, 2 workers, SQLite, cookie sessions), signing
+//!   in over OAuth 1.0a, with `--protocol oauth2` over OAuth 2.0, with `--without-login` the same
+//!   app without the `TwitterLoginMiddleware`;
+//! - `--role provider`: the test kit's local provider (OAuth 1.0a and 2.0) with one account per
+//!   login.
 //!
 //! Children print what the orchestrator needs on stdout (`port N`, `ready`), take commands on
 //! stdin, and exit when their stdin closes, so nothing outlives the run.
@@ -34,6 +36,9 @@ use std::{
 /// The client credentials the app and the provider share.
 const CONSUMER_KEY: &str = "bench-consumer-key";
 const CONSUMER_SECRET: &str = "bench-consumer-secret-0123456789abcdef";
+/// The OAuth 2.0 client the OAuth 2.0 app and the provider share.
+const CLIENT_ID: &str = "bench-oauth2-client-id";
+const CLIENT_SECRET: &str = "bench-oauth2-client-secret-0123456789";
 /// The app's callback route (the middleware's default callback path).
 const CALLBACK_PATH: &str = "/oauth/callback/twitter";
 

@@ -11,7 +11,7 @@ use super::{
     logins::{Driver, Processes},
     ping,
     procfs::{self, Memory, Process},
-    report::{self, figure, median, print_memory, print_summary, quantile, summary},
+    report::{self, figure, median, print_memory, print_summary, quantile, summary, Summary},
     CALLBACK_PATH,
 };
 
@@ -109,16 +109,21 @@ pub fn run() {
             orchestrator: Process::current(),
         },
     );
-    logins(&settings, &run, &mut driver, &system, tick_ms, start_memory);
+    let oauth1 = logins(&settings, &run, &mut driver, &system, tick_ms, start_memory);
+    oauth2_logins(&settings, &run, &system, tick_ms, &oauth1);
     faults(&settings, &mut run, &mut driver, &system);
     drop(driver);
     run.finish();
 }
 
-/// The three child processes of a run, and where the app keeps its users.
+/// The four child processes of a run, and where the apps keep their users.
 struct Run {
     app: Child,
     app_port: u16,
+    /// The same app signing in over OAuth 2.0.
+    oauth2: Child,
+    oauth2_port: u16,
+    oauth2_database: String,
     plain: Child,
     plain_port: u16,
     provider: Child,
@@ -150,7 +155,22 @@ impl Run {
             None,
         );
         let plain_port = plain.port();
+        let oauth2_database = path(&dir.join("oauth2.db"));
+        let mut oauth2 = Child::spawn(
+            "OAuth 2.0 app",
+            &[
+                "--role",
+                "app",
+                "--protocol",
+                "oauth2",
+                "--db",
+                &oauth2_database,
+            ],
+            None,
+        );
+        let oauth2_port = oauth2.port();
         let callback = format!("http://127.0.0.1:{app_port}{CALLBACK_PATH}");
+        let oauth2_callback = format!("http://127.0.0.1:{oauth2_port}{CALLBACK_PATH}");
         let users = (half + settings.fault_logins).to_string();
         let window = PROVIDER_WINDOW_SECS.to_string();
         let mut provider = Child::spawn(
@@ -160,6 +180,8 @@ impl Run {
                 "provider",
                 "--callback",
                 &callback,
+                "--callback",
+                &oauth2_callback,
                 "--users",
                 &users,
                 "--window",
@@ -169,13 +191,17 @@ impl Run {
         );
         let provider_url = format!("http://127.0.0.1:{}", provider.port());
         app.send(&provider_url);
-        for child in [&mut app, &mut plain] {
+        oauth2.send(&provider_url);
+        for child in [&mut app, &mut plain, &mut oauth2] {
             let line = child.line();
             assert_eq!(line, "ready", "the {} said {line:?}", child.name);
         }
         Self {
             app,
             app_port,
+            oauth2,
+            oauth2_port,
+            oauth2_database,
             plain,
             plain_port,
             provider,
@@ -185,7 +211,7 @@ impl Run {
     }
 
     fn finish(self) {
-        for child in [self.app, self.plain, self.provider] {
+        for child in [self.app, self.plain, self.oauth2, self.provider] {
             child.finish();
         }
     }
@@ -205,7 +231,7 @@ fn logins(
     system: &SystemRunner,
     tick_ms: f64,
     start_memory: Memory,
-) {
+) -> Summary {
     let half = settings.logins / 2;
     let warmup = system.block_on(driver.batch(0..settings.warmup, |i| i));
     let mut steady = system.block_on(driver.batch(settings.warmup..half, |i| i));
@@ -283,6 +309,77 @@ fn logins(
         println!("    e.g. {example}");
     }
     users_figure("users in the database", &run.database, driver, Some(half));
+    all
+}
+
+/// The same logins over OAuth 2.0, on the OAuth 2.0 app: fewer provider calls, no signing.
+fn oauth2_logins(
+    settings: &Settings,
+    run: &Run,
+    system: &SystemRunner,
+    tick_ms: f64,
+    oauth1: &Summary,
+) {
+    let half = settings.logins / 2;
+    let mut driver = Driver::new(
+        &format!("http://127.0.0.1:{}", run.oauth2_port),
+        &run.provider_url,
+        settings.concurrency,
+        Processes {
+            app: run.oauth2.process(),
+            provider: run.provider.process(),
+            orchestrator: Process::current(),
+        },
+    );
+    let warmup = system.block_on(driver.batch(0..settings.warmup, |i| i));
+    let mut steady = system.block_on(driver.batch(settings.warmup..half, |i| i));
+    let first = summary(&steady, tick_ms);
+    let returning = system.block_on(driver.batch(half..settings.logins, |i| i - half));
+    let again = summary(&returning, tick_ms);
+    steady.merge(returning);
+    let all = summary(&steady, tick_ms);
+
+    println!();
+    println!(
+        "OAuth 2.0 login cost: the same logins on the app signing in over OAuth 2.0 (GET \
+         /login/twitter → provider approve → GET callback: code exchange, /2/users/me → GET /)"
+    );
+    let window = |from: usize, to: usize| format!("{from}..{to}");
+    print_summary(
+        &format!("first logins {}", window(settings.warmup, half)),
+        &first,
+    );
+    print_summary(
+        &format!("returning logins {}", window(half, settings.logins)),
+        &again,
+    );
+    print_summary(
+        &format!("all measured {}", window(settings.warmup, settings.logins)),
+        &all,
+    );
+    figure(
+        "OAuth 2.0 app CPU per login, all measured",
+        &format!("{:.3} ms (OAuth 1.0a {:.3} ms)", all.app_ms, oauth1.app_ms),
+        "≤ the OAuth 1.0a figure",
+        all.app_ms <= oauth1.app_ms,
+    );
+    let lost =
+        steady.broken + steady.failure_page_count() + warmup.broken + warmup.failure_page_count();
+    figure(
+        "OAuth 2.0 failed logins",
+        &format!("{lost} of {}", settings.logins),
+        "0",
+        lost == 0,
+    );
+    for example in steady.broken_examples.iter().chain(&warmup.broken_examples) {
+        println!("    e.g. {example}");
+    }
+    users_figure(
+        "OAuth 2.0 users in the database",
+        &run.oauth2_database,
+        &driver,
+        Some(half),
+    );
 }
 
 /// Users and credentials in the app's database against the accounts that signed in.

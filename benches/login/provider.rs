@@ -13,9 +13,14 @@ use std::{
     time::Duration,
 };
 
-use actix_twitter_login_testkit::{Fault, MockEndpoint, MockProvider, MockUser, RunningProvider};
+use actix_twitter_login_testkit::{
+    Fault, MockEndpoint, MockProvider, MockUser, OAuth2Client, RunningProvider,
+};
 
-use super::{arg_value, screen_name, stdin_lines, twitter_id, CONSUMER_KEY, CONSUMER_SECRET};
+use super::{
+    arg_value, screen_name, stdin_lines, twitter_id, CLIENT_ID, CLIENT_SECRET, CONSUMER_KEY,
+    CONSUMER_SECRET,
+};
 
 /// The endpoints faults go to (the app's default profile source is `/2/users/me`).
 const ENDPOINTS: [MockEndpoint; 3] = [
@@ -25,7 +30,13 @@ const ENDPOINTS: [MockEndpoint; 3] = [
 ];
 
 pub fn run(args: &[String]) {
-    let callback = arg_value(args, "--callback").expect("--callback <url>");
+    // `--callback` once per app.
+    let callbacks: Vec<String> = args
+        .windows(2)
+        .filter(|pair| pair[0] == "--callback")
+        .map(|pair| pair[1].clone())
+        .collect();
+    assert!(!callbacks.is_empty(), "--callback <url>");
     let users: usize = arg_value(args, "--users")
         .and_then(|v| v.parse().ok())
         .expect("--users <count>");
@@ -36,9 +47,12 @@ pub fn run(args: &[String]) {
 
     actix_web::rt::System::new().block_on(async move {
         let mut builder = MockProvider::builder(CONSUMER_KEY, CONSUMER_SECRET)
-            .callback_url(callback)
+            .oauth2_client(OAuth2Client::confidential(CLIENT_ID, CLIENT_SECRET))
             .timestamp_window(Duration::from_secs(window))
             .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+        for callback in &callbacks {
+            builder = builder.callback_url(callback);
+        }
         for n in 0..users {
             builder = builder.user(MockUser::new(
                 twitter_id(n),
