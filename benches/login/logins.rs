@@ -126,6 +126,27 @@ impl Driver {
     /// Logins number `range`, login `i` with account `account(i)`, each browser taking the next
     /// login as soon as its previous one is done.
     pub async fn batch(&mut self, range: Range<usize>, account: impl Fn(usize) -> usize) -> Batch {
+        self.run(range, account, None).await
+    }
+
+    /// The same logins arriving at `per_second`: login `i` starts no earlier than `i / per_second`
+    /// seconds after the first (as sparse real logins do), on the first free browser.
+    pub async fn paced(
+        &mut self,
+        range: Range<usize>,
+        account: impl Fn(usize) -> usize,
+        per_second: f64,
+    ) -> Batch {
+        let interval = Duration::from_secs_f64(1.0 / per_second.max(0.001));
+        self.run(range, account, Some(interval)).await
+    }
+
+    async fn run(
+        &mut self,
+        range: Range<usize>,
+        account: impl Fn(usize) -> usize,
+        interval: Option<Duration>,
+    ) -> Batch {
         let next = Cell::new(range.start);
         let batch = RefCell::new(Batch::default());
         let before = self.processes.ticks();
@@ -133,6 +154,7 @@ impl Driver {
         let identities = &self.identities;
         let workers = self.browsers.iter_mut().map(|browser| {
             let (next, batch, account, end) = (&next, &batch, &account, range.end);
+            let first = range.start;
             async move {
                 loop {
                     let i = next.get();
@@ -140,6 +162,10 @@ impl Driver {
                         break;
                     }
                     next.set(i + 1);
+                    if let Some(interval) = interval {
+                        let due = started + interval * u32::try_from(i - first).unwrap_or(u32::MAX);
+                        actix_web::rt::time::sleep_until(due.into()).await;
+                    }
                     let n = account(i);
                     let began = Instant::now();
                     let outcome = browser.login(n).await;

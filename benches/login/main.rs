@@ -16,6 +16,8 @@
 //! stdin, and exit when their stdin closes, so nothing outlives the run.
 //!
 //! Quick runs: `BENCH_LOGINS=2000 cargo bench --bench login` (see [`orchestrator::Settings`]).
+//! Both protocols run the same saturated logins, then the same returning logins paced at
+//! `BENCH_PACED_RATE` per second.
 
 mod app;
 mod browser;

@@ -36,6 +36,12 @@ pub struct Settings {
     pub fault_logins: usize,
     /// `BENCH_FAULT_PERCENT` (20): the share of provider calls that fail in that phase.
     pub fault_percent: u8,
+    /// `BENCH_PACED_RATE` (50): logins per second in the paced run, where logins arrive
+    /// sparsely, as real ones do, instead of back to back.
+    pub paced_rate: f64,
+    /// `BENCH_PACED_LOGINS` (500, at most half the logins): returning logins in the paced run
+    /// of each protocol.
+    pub paced_logins: usize,
     /// `BENCH_APP_WRAPPER` (none): a command the app with the middleware runs under, to
     /// profile it, e.g. `valgrind --tool=callgrind`. A wrapper that keeps the app's pid
     /// (valgrind does) has its own cost in the CPU and memory figures; one that forks (perf)
@@ -63,6 +69,8 @@ impl Settings {
             ping_ms: var("BENCH_PING_MS", 1000),
             fault_logins: var("BENCH_FAULT_LOGINS", (logins / 10).max(200)),
             fault_percent: var("BENCH_FAULT_PERCENT", 20),
+            paced_rate: var("BENCH_PACED_RATE", 50.0),
+            paced_logins: var("BENCH_PACED_LOGINS", (logins / 2).min(500)).min(logins / 2),
             app_wrapper: std::env::var("BENCH_APP_WRAPPER").ok(),
         }
     }
@@ -231,7 +239,7 @@ fn logins(
     system: &SystemRunner,
     tick_ms: f64,
     start_memory: Memory,
-) -> Summary {
+) -> (Summary, Summary) {
     let half = settings.logins / 2;
     let warmup = system.block_on(driver.batch(0..settings.warmup, |i| i));
     let mut steady = system.block_on(driver.batch(settings.warmup..half, |i| i));
@@ -309,7 +317,34 @@ fn logins(
         println!("    e.g. {example}");
     }
     users_figure("users in the database", &run.database, driver, Some(half));
-    all
+    let paced = paced(settings, driver, system, tick_ms, "OAuth 1.0a");
+    (all, paced)
+}
+
+/// Returning logins arriving at the paced rate; prints and returns their summary.
+fn paced(
+    settings: &Settings,
+    driver: &mut Driver,
+    system: &SystemRunner,
+    tick_ms: f64,
+    protocol: &str,
+) -> Summary {
+    let batch = system.block_on(driver.paced(0..settings.paced_logins, |i| i, settings.paced_rate));
+    let paced = summary(&batch, tick_ms);
+    println!();
+    println!(
+        "{protocol} paced: {} returning logins arriving at {} logins/s",
+        settings.paced_logins, settings.paced_rate
+    );
+    print_summary("paced", &paced);
+    let lost = batch.broken + batch.failure_page_count();
+    figure(
+        &format!("{protocol} paced failed logins"),
+        &format!("{lost} of {}", settings.paced_logins),
+        "0",
+        lost == 0,
+    );
+    paced
 }
 
 /// The same logins over OAuth 2.0, on the OAuth 2.0 app: fewer provider calls, no signing.
@@ -318,8 +353,9 @@ fn oauth2_logins(
     run: &Run,
     system: &SystemRunner,
     tick_ms: f64,
-    oauth1: &Summary,
+    oauth1: &(Summary, Summary),
 ) {
+    let (oauth1, oauth1_paced) = oauth1;
     let half = settings.logins / 2;
     let mut driver = Driver::new(
         &format!("http://127.0.0.1:{}", run.oauth2_port),
@@ -379,6 +415,16 @@ fn oauth2_logins(
         &run.oauth2_database,
         &driver,
         Some(half),
+    );
+    let paced = paced(settings, &mut driver, system, tick_ms, "OAuth 2.0");
+    figure(
+        "OAuth 2.0 app CPU per login, paced",
+        &format!(
+            "{:.3} ms (OAuth 1.0a {:.3} ms)",
+            paced.app_ms, oauth1_paced.app_ms
+        ),
+        "≤ the OAuth 1.0a figure",
+        paced.app_ms <= oauth1_paced.app_ms,
     );
 }
 
