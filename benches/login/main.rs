@@ -23,12 +23,14 @@ mod app;
 mod browser;
 mod check;
 mod children;
+mod cost;
 mod logins;
 mod orchestrator;
 mod ping;
 mod procfs;
 mod provider;
 mod report;
+mod run;
 
 use std::{
     io::BufRead as _,
