@@ -2,7 +2,9 @@
 //! malformed. None of them may reach the provider's access-token endpoint with a token this
 //! session did not issue, and none may answer 500.
 
-use crate::common::{query_value, Browser, TestApp};
+use actix_twitter_login_testkit::MockEndpoint;
+
+use crate::common::{query_value, Browser, Protocol, TestApp};
 
 fn with_messages(app: crate::common::Setup) -> crate::common::Setup {
     app.configure(|b| b.failure_redirect("/login").failure_message(true))
@@ -96,11 +98,7 @@ async fn a_forged_token_never_reaches_the_provider() {
         page.contains("does not match the one you started"),
         "{page}"
     );
-    assert_eq!(
-        app.provider
-            .requests(actix_twitter_login_testkit::MockEndpoint::AccessToken),
-        0
-    );
+    assert_eq!(app.provider.requests(MockEndpoint::AccessToken), 0);
     // The real callback still works afterwards.
     assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
     app.stop().await;
@@ -173,30 +171,37 @@ async fn malformed_callbacks_fail_with_400() {
     app.stop().await;
 }
 
+/// Both protocols: the copy still lists the pending login, and the middleware's spent set
+/// refuses it before anything reaches the provider.
 #[actix_web::test]
 async fn a_copy_of_the_cookie_from_before_the_callback_cannot_replay_it() {
-    let app = TestApp::setup()
-        .sessions(crate::common::Sessions::Cookie)
-        .start()
-        .await;
-    let browser = Browser::new();
-    let callback = app.approve(&browser, "alice").await;
-    let old_cookie = browser
-        .cookie(crate::common::SESSION_COOKIE)
-        .expect("the pending login's cookie");
-    assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
+    for (protocol, exchange) in [
+        (Protocol::OAuth1, MockEndpoint::AccessToken),
+        (Protocol::OAuth2Confidential, MockEndpoint::OAuth2Token),
+    ] {
+        let app = TestApp::setup()
+            .protocol(protocol)
+            .sessions(crate::common::Sessions::Cookie)
+            .start()
+            .await;
+        let browser = Browser::new();
+        let callback = app.approve(&browser, "alice").await;
+        let old_cookie = browser
+            .cookie(crate::common::SESSION_COOKIE)
+            .expect("the pending login's cookie");
+        assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/"));
 
-    let thief = Browser::new();
-    thief.set_cookie(crate::common::SESSION_COOKIE, &old_cookie);
-    let replay = thief.get(&callback).await;
-    assert_eq!(replay.status, 401, "{}", replay.body);
-    assert!(replay.body.contains("already used"), "{}", replay.body);
-    assert_eq!(
-        app.provider
-            .requests(actix_twitter_login_testkit::MockEndpoint::AccessToken),
-        1,
-        "the replay never reaches the provider"
-    );
-    assert_eq!(app.me(&thief).await, None);
-    app.stop().await;
+        let thief = Browser::new();
+        thief.set_cookie(crate::common::SESSION_COOKIE, &old_cookie);
+        let replay = thief.get(&callback).await;
+        assert_eq!(replay.status, 401, "{protocol:?}: {}", replay.body);
+        assert!(replay.body.contains("already used"), "{}", replay.body);
+        assert_eq!(
+            app.provider.requests(exchange),
+            1,
+            "{protocol:?}: the replay never reaches the provider"
+        );
+        assert_eq!(app.me(&thief).await, None);
+        app.stop().await;
+    }
 }
