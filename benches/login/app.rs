@@ -26,7 +26,7 @@ use super::{
 };
 
 /// Worker threads of the app's server (the machine has two cores).
-const WORKERS: usize = 2;
+pub const WORKERS: usize = 2;
 
 /// The routes both apps have, around which the middleware stacks differ.
 macro_rules! routes {
@@ -108,7 +108,7 @@ pub fn run(args: &[String]) {
 }
 
 /// One line to the orchestrator.
-fn say(line: &str) {
+pub fn say(line: &str) {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
         .and_then(|()| out.flush())
@@ -116,7 +116,7 @@ fn say(line: &str) {
 }
 
 /// `/`: who is signed in, as the orchestrator checks after each login.
-async fn home(identity: Option<Identity>) -> HttpResponse {
+pub async fn home(identity: Option<Identity>) -> HttpResponse {
     match identity.and_then(|i| i.id().ok()) {
         Some(id) => HttpResponse::Ok().body(format!("signed in as {id}")),
         None => HttpResponse::Ok().body("anonymous"),
@@ -124,6 +124,6 @@ async fn home(identity: Option<Identity>) -> HttpResponse {
 }
 
 /// An ordinary route the middleware does not own.
-async fn ping() -> &'static str {
+pub async fn ping() -> &'static str {
     "pong"
 }

@@ -1,14 +1,15 @@
-//! What a login costs: each protocol's saturated logins (first and returning), the memory and
-//! loss figures, and the paced run.
+//! What a login costs: each protocol's saturated logins (first and returning), measured turn
+//! about with its floor, the memory and loss figures, and the paced run.
 
 use actix_web::rt::SystemRunner;
 
 use super::{
-    check,
-    logins::{Batch, Driver, Processes},
+    check, floor,
+    logins::{Driver, Processes},
     orchestrator::Settings,
     procfs::{Memory, Process},
     report::{figure, print_memory, print_summary, summary, Summary},
+    rounds::{measure_pair, Measured},
     run::Run,
 };
 
@@ -25,10 +26,12 @@ pub fn logins(
 ) -> (Summary, Summary) {
     let half = settings.logins / 2;
     let mut at_half = start_memory;
-    let measured = measure(settings, driver, system, tick_ms, || {
-        at_half = run.app.process().memory();
-    });
-    let at_end = run.app.process().memory();
+    let mut floor_driver = floor::driver(settings, run, &run.floor_oauth1);
+    let (measured, floor_measured) =
+        measure_pair(settings, driver, &mut floor_driver, system, tick_ms, || {
+            at_half = run.app.child.process().memory();
+        });
+    let at_end = run.app.child.process().memory();
     let Measured {
         first, again, all, ..
     } = &measured;
@@ -76,48 +79,26 @@ pub fn logins(
     println!();
     println!("load without loss");
     lost_figure("failed logins", settings, &measured);
-    users_figure("users in the database", &run.database, driver, Some(half));
+    users_figure(
+        "users in the database",
+        &run.app.database,
+        driver,
+        Some(half),
+    );
+    let floor_oauth1 = &run.floor_oauth1;
+    floor::report(
+        settings,
+        "OAuth 1.0a",
+        floor_oauth1,
+        &floor_measured,
+        &floor_driver,
+        &measured,
+    );
     let paced = paced(settings, driver, system, tick_ms, "OAuth 1.0a");
     (measured.all, paced)
 }
 
-/// One protocol's saturated logins: warm-up, first logins of half the accounts, the same
-/// accounts returning; `at_half` runs between the first and the returning logins.
-struct Measured {
-    warmup: Batch,
-    /// The first and returning logins together.
-    steady: Batch,
-    first: Summary,
-    again: Summary,
-    all: Summary,
-}
-
-fn measure(
-    settings: &Settings,
-    driver: &mut Driver,
-    system: &SystemRunner,
-    tick_ms: f64,
-    at_half: impl FnOnce(),
-) -> Measured {
-    let half = settings.logins / 2;
-    let warmup = system.block_on(driver.batch(0..settings.warmup, |i| i));
-    let mut steady = system.block_on(driver.batch(settings.warmup..half, |i| i));
-    let first = summary(&steady, tick_ms);
-    at_half();
-    let returning = system.block_on(driver.batch(half..settings.logins, |i| i - half));
-    let again = summary(&returning, tick_ms);
-    steady.merge(returning);
-    let all = summary(&steady, tick_ms);
-    Measured {
-        warmup,
-        steady,
-        first,
-        again,
-        all,
-    }
-}
-
-fn print_measured(settings: &Settings, m: &Measured) {
+pub fn print_measured(settings: &Settings, m: &Measured) {
     let half = settings.logins / 2;
     let window = |from: usize, to: usize| format!("{from}..{to}");
     print_summary(
@@ -135,7 +116,7 @@ fn print_measured(settings: &Settings, m: &Measured) {
 }
 
 /// Logins that neither signed in nor ended on the failure page: none.
-fn lost_figure(label: &str, settings: &Settings, m: &Measured) {
+pub fn lost_figure(label: &str, settings: &Settings, m: &Measured) {
     let (steady, warmup) = (&m.steady, &m.warmup);
     let lost =
         steady.broken + steady.failure_page_count() + warmup.broken + warmup.failure_page_count();
@@ -187,16 +168,24 @@ pub fn oauth2_logins(
     let (oauth1, oauth1_paced) = oauth1;
     let half = settings.logins / 2;
     let mut driver = Driver::new(
-        &format!("http://127.0.0.1:{}", run.oauth2_port),
+        &run.oauth2.url(),
         &run.provider_url,
         settings.concurrency,
         Processes {
-            app: run.oauth2.process(),
+            app: run.oauth2.child.process(),
             provider: run.provider.process(),
             orchestrator: Process::current(),
         },
     );
-    let measured = measure(settings, &mut driver, system, tick_ms, || {});
+    let mut floor_driver = floor::driver(settings, run, &run.floor_oauth2);
+    let (measured, floor_measured) = measure_pair(
+        settings,
+        &mut driver,
+        &mut floor_driver,
+        system,
+        tick_ms,
+        || {},
+    );
     let all = &measured.all;
 
     println!();
@@ -214,9 +203,18 @@ pub fn oauth2_logins(
     lost_figure("OAuth 2.0 failed logins", settings, &measured);
     users_figure(
         "OAuth 2.0 users in the database",
-        &run.oauth2_database,
+        &run.oauth2.database,
         &driver,
         Some(half),
+    );
+    let floor_oauth2 = &run.floor_oauth2;
+    floor::report(
+        settings,
+        "OAuth 2.0",
+        floor_oauth2,
+        &floor_measured,
+        &floor_driver,
+        &measured,
     );
     let paced = paced(settings, &mut driver, system, tick_ms, "OAuth 2.0");
     figure(

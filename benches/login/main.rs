@@ -10,7 +10,11 @@
 //!   in over OAuth 1.0a, with `--protocol oauth2` over OAuth 2.0, with `--without-login` the same
 //!   app without the `TwitterLoginMiddleware`;
 //! - `--role provider`: the test kit's local provider (OAuth 1.0a and 2.0) with one account per
-//!   login.
+//!   login;
+//! - `--role floor` (with `--protocol oauth2` for OAuth 2.0): the floor app, the same app
+//!   signing in with its own two handlers, unsigned and unchecked, to measure what the crate
+//!   costs above what any login must pay;
+//! - `--role floor-provider`: the floor apps' provider, answering the same round trips unsigned.
 //!
 //! Children print what the orchestrator needs on stdout (`port N`, `ready`), take commands on
 //! stdin, and exit when their stdin closes, so nothing outlives the run.
@@ -24,12 +28,16 @@ mod browser;
 mod check;
 mod children;
 mod cost;
+mod floor;
+mod floor_app;
+mod floor_provider;
 mod logins;
 mod orchestrator;
 mod ping;
 mod procfs;
 mod provider;
 mod report;
+mod rounds;
 mod run;
 
 use std::{
@@ -86,6 +94,8 @@ fn main() {
     match arg_value(&args, "--role") {
         Some("app") => app::run(&args),
         Some("provider") => provider::run(&args),
+        Some("floor") => floor_app::run(&args),
+        Some("floor-provider") => floor_provider::run(&args),
         Some(other) => panic!("unknown role {other:?}"),
         None => orchestrator::run(),
     }

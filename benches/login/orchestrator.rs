@@ -41,6 +41,9 @@ pub struct Settings {
     /// `BENCH_PACED_LOGINS` (500, at most half the logins): returning logins in the paced run
     /// of each protocol.
     pub paced_logins: usize,
+    /// `BENCH_ROUND_LOGINS` (500): logins per round when an app and its floor are measured
+    /// turn about.
+    pub round_logins: usize,
     /// `BENCH_APP_WRAPPER` (none): a command the app with the middleware runs under, to
     /// profile it, e.g. `valgrind --tool=callgrind`. A wrapper that keeps the app's pid
     /// (valgrind does) has its own cost in the CPU and memory figures; one that forks (perf)
@@ -70,6 +73,7 @@ impl Settings {
             fault_percent: var("BENCH_FAULT_PERCENT", 20),
             paced_rate: var("BENCH_PACED_RATE", 50.0),
             paced_logins: var("BENCH_PACED_LOGINS", (logins / 2).min(500)).min(logins / 2),
+            round_logins: var("BENCH_ROUND_LOGINS", 500).max(1),
             app_wrapper: std::env::var("BENCH_APP_WRAPPER").ok(),
         }
     }
@@ -93,20 +97,20 @@ pub fn run() {
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut run = Run::start(&settings, dir.path());
-    let start_memory = run.app.process().memory();
+    let start_memory = run.app.child.process().memory();
     pass_through(
         &settings,
-        (run.app_port, run.app.process()),
-        (run.plain_port, run.plain.process()),
+        (run.app.port, run.app.child.process()),
+        (run.plain.port, run.plain.child.process()),
         tick_ms,
     );
     let system = actix_web::rt::System::new();
     let mut driver = Driver::new(
-        &format!("http://127.0.0.1:{}", run.app_port),
+        &run.app.url(),
         &run.provider_url,
         settings.concurrency,
         Processes {
-            app: run.app.process(),
+            app: run.app.child.process(),
             provider: run.provider.process(),
             orchestrator: Process::current(),
         },
@@ -245,7 +249,7 @@ fn faults(settings: &Settings, run: &mut Run, driver: &mut Driver, system: &Syst
     );
     users_figure(
         "users in the database after the faults",
-        &run.database,
+        &run.app.database,
         driver,
         None,
     );

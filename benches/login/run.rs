@@ -1,5 +1,6 @@
-//! The child processes of a run: the app, the same app without the middleware, the same app
-//! signing in over OAuth 2.0, and the provider, started and introduced to each other.
+//! The child processes of a run, started and introduced to each other: the app, the same app
+//! without the middleware, the same app signing in over OAuth 2.0, the floor app of each
+//! protocol, the provider and the floor provider.
 
 use std::path::Path;
 
@@ -10,63 +11,100 @@ use super::{children::Child, orchestrator::Settings, CALLBACK_PATH};
 /// the provider cheap; app and provider share the clock, so a few seconds is plenty.
 pub const PROVIDER_WINDOW_SECS: u64 = 3;
 
-/// The four child processes of a run, and where the apps keep their users.
-pub struct Run {
-    pub app: Child,
-    pub app_port: u16,
-    /// The same app signing in over OAuth 2.0.
-    pub oauth2: Child,
-    pub oauth2_port: u16,
-    pub oauth2_database: String,
-    pub plain: Child,
-    pub plain_port: u16,
-    pub provider: Child,
-    pub provider_url: String,
+/// One app process: where it listens and where it keeps its users.
+pub struct AppProcess {
+    pub child: Child,
+    pub port: u16,
     pub database: String,
 }
 
+impl AppProcess {
+    /// Starts `role` with `args` and a SQLite file `file` in `dir`, and reads its port.
+    fn spawn(
+        name: &'static str,
+        role: &str,
+        args: &[&str],
+        dir: &Path,
+        file: &str,
+        wrapper: Option<&str>,
+    ) -> Self {
+        let database = path(&dir.join(file));
+        let mut all = vec!["--role", role, "--db", &database];
+        all.extend_from_slice(args);
+        let mut child = Child::spawn(name, &all, wrapper);
+        let port = child.port();
+        Self {
+            child,
+            port,
+            database,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn callback(&self) -> String {
+        format!("{}{CALLBACK_PATH}", self.url())
+    }
+}
+
+/// The child processes of a run.
+pub struct Run {
+    /// The app signing in over OAuth 1.0a.
+    pub app: AppProcess,
+    /// The same app signing in over OAuth 2.0.
+    pub oauth2: AppProcess,
+    /// The same app without the middleware.
+    pub plain: AppProcess,
+    /// The floor app of each protocol (unsigned round trips, the same lookup).
+    pub floor_oauth1: AppProcess,
+    pub floor_oauth2: AppProcess,
+    pub provider: Child,
+    pub provider_url: String,
+    pub floor_provider: Child,
+    pub floor_provider_url: String,
+}
+
 impl Run {
-    /// Starts the app, the app without the middleware and the provider, and introduces them.
+    /// Starts every process and introduces the apps to their providers.
     pub fn start(settings: &Settings, dir: &Path) -> Self {
         let half = settings.logins / 2;
         println!(
-            "  setup    app and app without the middleware: separate processes, 2 workers each, \
-             SQLite file (default StoreOptions), cookie sessions; provider: separate process, \
-             {} accounts, timestamp window {PROVIDER_WINDOW_SECS} s",
+            "  setup    apps (with the middleware over OAuth 1.0a and over OAuth 2.0, without it, \
+             and the floor app of each protocol): separate processes, 2 workers each, SQLite \
+             file (default StoreOptions), cookie sessions; provider: separate process, {} \
+             accounts, timestamp window {PROVIDER_WINDOW_SECS} s; floor provider: separate \
+             process",
             half + settings.fault_logins
         );
-        let database = path(&dir.join("users.db"));
-        let mut app = Child::spawn(
-            "app",
-            &["--role", "app", "--db", &database],
-            settings.app_wrapper.as_deref(),
-        );
-        let app_port = app.port();
-        let plain_database = path(&dir.join("plain.db"));
-        let mut plain = Child::spawn(
+        let wrapper = settings.app_wrapper.as_deref();
+        let mut app = AppProcess::spawn("app", "app", &[], dir, "users.db", wrapper);
+        let plain = AppProcess::spawn(
             "app without the middleware",
-            &["--role", "app", "--without-login", "--db", &plain_database],
+            "app",
+            &["--without-login"],
+            dir,
+            "plain.db",
             None,
         );
-        let plain_port = plain.port();
-        let oauth2_database = path(&dir.join("oauth2.db"));
-        let mut oauth2 = Child::spawn(
-            "OAuth 2.0 app",
-            &[
-                "--role",
-                "app",
-                "--protocol",
-                "oauth2",
-                "--db",
-                &oauth2_database,
-            ],
+        let oauth2_args = ["--protocol", "oauth2"];
+        let mut oauth2 =
+            AppProcess::spawn("OAuth 2.0 app", "app", &oauth2_args, dir, "oauth2.db", None);
+        let mut floor_oauth1 =
+            AppProcess::spawn("OAuth 1.0a floor app", "floor", &[], dir, "floor1.db", None);
+        let mut floor_oauth2 = AppProcess::spawn(
+            "OAuth 2.0 floor app",
+            "floor",
+            &oauth2_args,
+            dir,
+            "floor2.db",
             None,
         );
-        let oauth2_port = oauth2.port();
-        let callback = format!("http://127.0.0.1:{app_port}{CALLBACK_PATH}");
-        let oauth2_callback = format!("http://127.0.0.1:{oauth2_port}{CALLBACK_PATH}");
+
         let users = (half + settings.fault_logins).to_string();
         let window = PROVIDER_WINDOW_SECS.to_string();
+        let (callback, oauth2_callback) = (app.callback(), oauth2.callback());
         let mut provider = Child::spawn(
             "provider",
             &[
@@ -84,28 +122,52 @@ impl Run {
             None,
         );
         let provider_url = format!("http://127.0.0.1:{}", provider.port());
-        app.send(&provider_url);
-        oauth2.send(&provider_url);
-        for child in [&mut app, &mut plain, &mut oauth2] {
-            let line = child.line();
-            assert_eq!(line, "ready", "the {} said {line:?}", child.name);
-        }
-        Self {
+        let mut floor_provider =
+            Child::spawn("floor provider", &["--role", "floor-provider"], None);
+        let floor_provider_url = format!("http://127.0.0.1:{}", floor_provider.port());
+
+        app.child.send(&provider_url);
+        oauth2.child.send(&provider_url);
+        floor_oauth1.child.send(&floor_provider_url);
+        floor_oauth2.child.send(&floor_provider_url);
+        let mut run = Self {
             app,
-            app_port,
             oauth2,
-            oauth2_port,
-            oauth2_database,
             plain,
-            plain_port,
+            floor_oauth1,
+            floor_oauth2,
             provider,
             provider_url,
-            database,
+            floor_provider,
+            floor_provider_url,
+        };
+        for app in run.apps() {
+            let line = app.child.line();
+            assert_eq!(line, "ready", "the {} said {line:?}", app.child.name);
         }
+        run
+    }
+
+    fn apps(&mut self) -> [&mut AppProcess; 5] {
+        [
+            &mut self.app,
+            &mut self.plain,
+            &mut self.oauth2,
+            &mut self.floor_oauth1,
+            &mut self.floor_oauth2,
+        ]
     }
 
     pub fn finish(self) {
-        for child in [self.app, self.plain, self.oauth2, self.provider] {
+        for child in [
+            self.app.child,
+            self.plain.child,
+            self.oauth2.child,
+            self.floor_oauth1.child,
+            self.floor_oauth2.child,
+            self.provider,
+            self.floor_provider,
+        ] {
             child.finish();
         }
     }
