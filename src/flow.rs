@@ -25,9 +25,10 @@ pub(crate) async fn start(
     config: &Config,
     http: &awc::Client,
 ) -> ServiceResponse {
+    let had_session = has_session(&req);
     match begin(&req, config, http).await {
         Ok(location) => redirect(req, &location),
-        Err(failure) => fail(req, config, failure),
+        Err(failure) => fail(req, config, failure, had_session),
     }
 }
 
@@ -55,12 +56,13 @@ pub(crate) async fn callback(
     config: &Config,
     http: &awc::Client,
 ) -> ServiceResponse {
+    let had_session = has_session(&req);
     match finish(&req, config, http).await {
         Ok(user_id) => match login(&req, user_id) {
             Ok(()) => redirect(req, &config.success_redirect),
-            Err(failure) => fail(req, config, failure),
+            Err(failure) => fail(req, config, failure, had_session),
         },
-        Err(failure) => fail(req, config, failure),
+        Err(failure) => fail(req, config, failure, had_session),
     }
 }
 
@@ -81,13 +83,21 @@ async fn finish(
             return Err(LoginFailure::Denied);
         }
         Callback::Failed { key, error } => {
-            // The authorization is over either way: its pending login is spent.
-            if let Some(key) = key {
-                if let Taken::Found(pending) = take(&session, config, &key)? {
+            let taken = match key {
+                Some(key) => take(&session, config, &key)?,
+                None => Taken::Empty,
+            };
+            return Err(match taken {
+                // The authorization is over either way: its pending login is spent.
+                Taken::Found(pending) => {
                     spend(config, &pending);
+                    error.into()
                 }
-            }
-            return Err(error.into());
+                // An error for no login of this session: nothing the provider said to believe
+                // (or to log as its failure).
+                Taken::Mismatch => LoginFailure::TokenMismatch,
+                Taken::Empty => LoginFailure::NoPendingLogin,
+            });
         }
         Callback::Approved { key, grant } => (key, grant),
     };
@@ -158,27 +168,45 @@ fn redirect(req: ServiceRequest, location: &str) -> ServiceResponse {
     )
 }
 
+/// Whether the request came with session state (a session cookie the store could read, holding
+/// anything).
+fn has_session(req: &ServiceRequest) -> bool {
+    !req.get_session().entries().is_empty()
+}
+
 /// Logs the failure, pushes its message when configured, and redirects or answers the page.
-fn fail(req: ServiceRequest, config: &Config, failure: LoginFailure) -> ServiceResponse {
+///
+/// A request that came without session state gets no session: nothing is written, so that a
+/// loop of cookie-less requests stores nothing server-side. It is answered with the failure
+/// page, whose text is the message (there is nowhere to keep it for a redirect), and logged at
+/// `debug` unless it is a server error.
+fn fail(
+    req: ServiceRequest,
+    config: &Config,
+    failure: LoginFailure,
+    had_session: bool,
+) -> ServiceResponse {
     let status = failure.status();
     if status.is_server_error() {
         tracing::error!(failure = %failure, hint = hint(&failure), "Twitter login failed");
-    } else {
+    } else if had_session {
         tracing::info!(failure = %failure, hint = hint(&failure), "Twitter login failed");
+    } else {
+        tracing::debug!(failure = %failure, "Twitter login failed on a request without a session");
     }
     let message = match &config.failure_message {
         FailureMessage::Off => None,
         FailureMessage::BuiltIn => Some(failure.user_message().to_owned()),
         FailureMessage::Custom(text) => Some(text.clone()),
     };
-    if let Some(message) = &message {
+    if let (Some(message), true) = (&message, had_session) {
         if let Err(e) = session::push_message(&req.get_session(), message.clone()) {
             tracing::warn!(error = %e, "could not store the failure message in the session");
         }
     }
     match &config.failure_redirect {
-        Some(target) => redirect(req, target),
-        None => {
+        Some(target) if had_session => redirect(req, target),
+        _ => {
             let text = message.unwrap_or_else(|| failure.user_message().to_owned());
             let page = config
                 .templates
@@ -203,3 +231,6 @@ fn hint(failure: &LoginFailure) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -112,16 +112,19 @@ async fn another_browsers_callback_is_refused_login_csrf() {
     // The attacker approves as themselves and sends the callback link to the victim.
     let callback = app.approve(&attacker, "bob").await;
     let done = victim.get(&callback).await;
-    assert_eq!(done.location.as_deref(), Some("/login"));
+    // The victim had no session: the page itself, and none made for the message.
+    assert_eq!(done.status, 401, "{}", done.body);
+    assert!(
+        done.body
+            .contains("expired or was started in another browser"),
+        "{}",
+        done.body
+    );
+    assert!(done.set_cookies.is_empty(), "{:?}", done.set_cookies);
     assert_eq!(
         app.me(&victim).await,
         None,
         "the victim must not be signed in as the attacker"
-    );
-    let page = login_page_messages(&app, &victim).await;
-    assert!(
-        page.contains("expired or was started in another browser"),
-        "{page}"
     );
 
     // A victim with a login of their own pending is not signed in as the attacker either.

@@ -67,6 +67,15 @@ async fn twenty_percent_provider_failures_lose_nothing() {
                     assert_eq!(app.me(&browser).await, None);
                     None
                 }
+                // A failed start, before the browser had a session: the page itself, and no
+                // session made to hold its message.
+                None if !to_provider => {
+                    assert_eq!(done.status, 502, "{}", done.body);
+                    assert!(done.body.contains("Please try again"), "{}", done.body);
+                    assert!(done.set_cookies.is_empty(), "{:?}", done.set_cookies);
+                    assert_eq!(app.me(&browser).await, None);
+                    None
+                }
                 other => panic!(
                     "a login must end signed in or on the failure page: {other:?} {}",
                     done.body

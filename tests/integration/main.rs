@@ -19,6 +19,8 @@ mod flaky_provider;
 mod limits;
 /// The happy path.
 mod login;
+/// Requests without a session are answered and store nothing.
+mod no_session;
 /// Signing in over OAuth 2.0.
 mod oauth2;
 /// Options that change what is sent or received.

@@ -89,7 +89,11 @@ async fn an_unreachable_provider_is_a_failure() {
         })
         .start()
         .await;
+    // A browser with a session (a login pending on another app of the same cookie key and
+    // session store): redirected, the message waiting on the login page.
+    let other = TestApp::setup().start().await;
     let browser = Browser::new();
+    let _pending = other.approve(&browser, "alice").await;
     let page = browser.get(&app.url("/login/twitter")).await;
     assert_eq!(page.location.as_deref(), Some("/login"));
     let login = browser.get(&app.url("/login")).await;
@@ -100,7 +104,17 @@ async fn an_unreachable_provider_is_a_failure() {
         "{}",
         login.body
     );
+    // A first visit: the failure page itself, and no session made to hold the message.
+    let page = Browser::new().get(&app.url("/login/twitter")).await;
+    assert_eq!(page.status, 502, "{}", page.body);
+    assert!(
+        page.body.contains("Twitter could not confirm your account"),
+        "{}",
+        page.body
+    );
+    assert!(page.set_cookies.is_empty(), "{:?}", page.set_cookies);
     app.stop().await;
+    other.stop().await;
 }
 
 #[actix_web::test]
