@@ -58,6 +58,8 @@ pub(crate) struct Config {
     pub pending_login_ttl: Duration,
     pub resolver: Box<dyn ResolveUser>,
     pub resolve_timeout: Duration,
+    /// The login start's query parameter naming where to return after signing in.
+    pub return_to_param: String,
     pub templates: Arc<Templates>,
     /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
     pub spent: SpentTokens,

@@ -26,14 +26,17 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A path or redirect target does not start with `/` (or is not an absolute http(s) URL
-    /// where one is allowed).
-    #[error("`{option}` must be a path starting with `/`, got `{value}`")]
+    /// A path or redirect target is not a same-origin path starting with `/` (or an absolute
+    /// http(s) URL where one is allowed), or holds what a redirect must not: a leading `//`, a
+    /// backslash, control characters, raw or percent-encoded.
+    #[error("`{option}` `{value}` is not usable: {reason}")]
     Path {
         /// The option's name.
         option: &'static str,
         /// The value given.
         value: String,
+        /// Why it is refused.
+        reason: &'static str,
     },
     /// A provider URL is not usable.
     #[error("`{option}` URL `{value}` is not usable: {reason}")]

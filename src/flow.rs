@@ -17,6 +17,7 @@ use crate::{
     protocol::Callback,
     resolve::{ResolveError, Verdict},
     session::{self, PendingLogin, Taken},
+    validate,
 };
 
 /// Leg 1: start the login with the provider, remember it, send the user to Twitter.
@@ -37,7 +38,8 @@ async fn begin(
     config: &Config,
     http: &awc::Client,
 ) -> Result<String, LoginFailure> {
-    let started = config.protocol.start(http).await?;
+    let mut started = config.protocol.start(http).await?;
+    started.pending.return_to = return_to(req, config);
     session::remember(
         &req.get_session(),
         &config.session_key,
@@ -58,19 +60,23 @@ pub(crate) async fn callback(
 ) -> ServiceResponse {
     let had_session = has_session(&req);
     match finish(&req, config, http).await {
-        Ok(user_id) => match login(&req, user_id) {
-            Ok(()) => redirect(req, &config.success_redirect),
+        Ok((user_id, return_to)) => match login(&req, user_id) {
+            Ok(()) => {
+                let target = return_to.unwrap_or_else(|| config.success_redirect.clone());
+                redirect(req, &target)
+            }
             Err(failure) => fail(req, config, failure, had_session),
         },
         Err(failure) => fail(req, config, failure, had_session),
     }
 }
 
+/// The signed-in user's id, and where the login asked to return.
 async fn finish(
     req: &ServiceRequest,
     config: &Config,
     http: &awc::Client,
-) -> Result<String, LoginFailure> {
+) -> Result<(String, Option<String>), LoginFailure> {
     let session = req.get_session();
     let (key, grant) = match config.protocol.callback(req.query_string())? {
         Callback::Denied { key } => {
@@ -102,7 +108,7 @@ async fn finish(
         Callback::Approved { key, grant } => (key, grant),
     };
     // Consumed before use: a replayed or concurrent callback finds nothing.
-    let pending = match take(&session, config, &key)? {
+    let mut pending = match take(&session, config, &key)? {
         Taken::Found(pending) => pending,
         Taken::Mismatch => return Err(LoginFailure::TokenMismatch),
         Taken::Empty => return Err(LoginFailure::NoPendingLogin),
@@ -111,6 +117,7 @@ async fn finish(
     if !spend(config, &pending) {
         return Err(LoginFailure::Replayed);
     }
+    let return_to = pending.return_to.take();
     let signed_in = config.protocol.finish(http, pending, &grant).await?;
     let resolve = config
         .resolver
@@ -126,9 +133,24 @@ async fn finish(
         }
     };
     match verdict {
-        Verdict::User(id) => Ok(id),
+        Verdict::User(id) => Ok((id, return_to)),
         Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
     }
+}
+
+/// The login start's return-to path, when it gave one this site may redirect to.
+fn return_to(req: &ServiceRequest, config: &Config) -> Option<String> {
+    let given = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, _)| *name == config.return_to_param.as_str())
+        .map(|(_, value)| value)?;
+    let accepted = validate::return_to(&given).map(str::to_owned);
+    if accepted.is_none() {
+        tracing::debug!(
+            length = given.len(),
+            "ignoring a return-to that is not a path on this site"
+        );
+    }
+    accepted
 }
 
 fn take(session: &Session, config: &Config, key: &str) -> Result<Taken, LoginFailure> {

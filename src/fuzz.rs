@@ -239,6 +239,7 @@ pub fn pending_state(data: &[u8]) {
     let login = PendingLogin {
         key: token.to_owned(),
         secret: Secret::new(secret),
+        return_to: None,
     };
     session::remember_at(&session, KEY, &login, max, ttl, now).expect("remember writes");
     let len = session

@@ -91,7 +91,11 @@ impl TwitterLoginMiddleware {
     /// # drop(app);
     /// ```
     pub fn routes(&self) -> Routes {
-        Routes::new(self.login_path(), Arc::clone(&self.config.templates))
+        Routes::new(
+            self.login_path(),
+            &self.config.return_to_param,
+            Arc::clone(&self.config.templates),
+        )
     }
 }
 

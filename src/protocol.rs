@@ -66,6 +66,7 @@ impl Protocol {
                     pending: PendingLogin {
                         key: temporary.token,
                         secret: temporary.secret,
+                        return_to: None,
                     },
                     location,
                 })
@@ -76,6 +77,7 @@ impl Protocol {
                     pending: PendingLogin {
                         key: authorization.state,
                         secret: authorization.code_verifier,
+                        return_to: None,
                     },
                     location: authorization.location,
                 })

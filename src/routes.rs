@@ -9,7 +9,7 @@ use actix_identity::{Identity, IdentityExt as _};
 use actix_session::SessionExt as _;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
-use crate::{session, templates::Templates};
+use crate::{error::ConfigError, session, templates::Templates, validate};
 
 /// The login page and logout routes that go with one middleware, from
 /// [`TwitterLoginMiddleware::routes`](crate::TwitterLoginMiddleware::routes): the page's "Sign
@@ -20,6 +20,7 @@ pub struct Routes {
     login_page: String,
     logout: String,
     twitter_login: String,
+    return_to_param: String,
     after_logout: String,
     templates: Arc<Templates>,
 }
@@ -27,16 +28,22 @@ pub struct Routes {
 struct State {
     logout: String,
     twitter_login: String,
+    return_to_param: String,
     after_logout: String,
     templates: Arc<Templates>,
 }
 
 impl Routes {
-    pub(crate) fn new(twitter_login: &str, templates: Arc<Templates>) -> Self {
+    pub(crate) fn new(
+        twitter_login: &str,
+        return_to_param: &str,
+        templates: Arc<Templates>,
+    ) -> Self {
         Self {
             login_page: "/login".to_owned(),
             logout: "/logout".to_owned(),
             twitter_login: twitter_login.to_owned(),
+            return_to_param: return_to_param.to_owned(),
             after_logout: "/".to_owned(),
             templates,
         }
@@ -44,47 +51,64 @@ impl Routes {
 
     /// The login page's path. Default: `/login`.
     ///
+    /// # Errors
+    /// [`ConfigError::Path`] unless it is a path starting with `/` without a query, a
+    /// fragment, `{..}` segments, a leading `//`, backslashes or control characters.
+    ///
     /// ```
     /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
     /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
     /// # }
-    /// let routes = twitter().routes().login_page("/signin");
+    /// let routes = twitter().routes().login_page("/signin")?;
     /// # drop(routes);
+    /// # Ok::<(), actix_twitter_login::ConfigError>(())
     /// ```
-    #[must_use]
-    pub fn login_page(mut self, path: impl Into<String>) -> Self {
-        self.login_page = path.into();
-        self
+    pub fn login_page(mut self, path: impl Into<String>) -> Result<Self, ConfigError> {
+        let path = path.into();
+        validate::path("login_page", &path)?;
+        self.login_page = path;
+        Ok(self)
     }
 
     /// The logout path (`POST`). Default: `/logout`.
     ///
-    /// ```
-    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
-    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
-    /// # }
-    /// let routes = twitter().routes().logout("/signout");
-    /// # drop(routes);
-    /// ```
-    #[must_use]
-    pub fn logout(mut self, path: impl Into<String>) -> Self {
-        self.logout = path.into();
-        self
-    }
-
-    /// Where logout redirects. Default: `/`.
+    /// # Errors
+    /// [`ConfigError::Path`], as for [`login_page`](Self::login_page).
     ///
     /// ```
     /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
     /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
     /// # }
-    /// let routes = twitter().routes().after_logout("/goodbye");
+    /// let routes = twitter().routes().logout("/signout")?;
     /// # drop(routes);
+    /// # Ok::<(), actix_twitter_login::ConfigError>(())
     /// ```
-    #[must_use]
-    pub fn after_logout(mut self, path: impl Into<String>) -> Self {
-        self.after_logout = path.into();
-        self
+    pub fn logout(mut self, path: impl Into<String>) -> Result<Self, ConfigError> {
+        let path = path.into();
+        validate::path("logout", &path)?;
+        self.logout = path;
+        Ok(self)
+    }
+
+    /// Where logout redirects. Default: `/`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Path`] unless it is a same-origin path (no leading `//`, backslashes or
+    /// control characters, raw or percent-encoded) or an absolute http(s) URL.
+    ///
+    /// ```
+    /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
+    /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
+    /// # }
+    /// let routes = twitter().routes().after_logout("/goodbye")?;
+    /// # drop(routes);
+    /// # Ok::<(), actix_twitter_login::ConfigError>(())
+    /// ```
+    pub fn after_logout(mut self, path: impl Into<String>) -> Result<Self, ConfigError> {
+        let path = path.into();
+        validate::redirect("after_logout", &path)?;
+        self.after_logout = path;
+        Ok(self)
     }
 
     /// Mounts the routes, for `App::configure`.
@@ -93,14 +117,16 @@ impl Routes {
     /// # fn twitter() -> actix_twitter_login::TwitterLoginMiddleware {
     /// #     actix_twitter_login::TwitterLoginMiddleware::new("key", "secret", "http://127.0.0.1:8080/cb").unwrap()
     /// # }
-    /// let routes = twitter().routes().login_page("/signin");
+    /// let routes = twitter().routes().login_page("/signin")?;
     /// let app = actix_web::App::new().configure(|c| routes.configure(c));
     /// # drop(app);
+    /// # Ok::<(), actix_twitter_login::ConfigError>(())
     /// ```
     pub fn configure(self, config: &mut web::ServiceConfig) {
         let state = web::Data::new(State {
             logout: self.logout.clone(),
             twitter_login: self.twitter_login,
+            return_to_param: self.return_to_param,
             after_logout: self.after_logout,
             templates: self.templates,
         });
@@ -129,15 +155,27 @@ pub(crate) fn identity(req: &HttpRequest) -> Option<Identity> {
     }
 }
 
+/// The login page. Its button starts the login; a `return_to` the page was given (e.g. by a
+/// page that needs a signed-in user) goes with it when it is a path on this site.
 async fn login_page(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
     let user_id = identity(&req).and_then(|identity| identity.id().ok());
     let messages = session::take_messages(&req.get_session());
-    match state.templates.login_page(
-        &messages,
-        &state.twitter_login,
-        &state.logout,
-        user_id.as_deref(),
-    ) {
+    let return_to = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, _)| *name == state.return_to_param.as_str())
+        .and_then(|(_, value)| validate::return_to(&value).map(str::to_owned));
+    let start = match return_to {
+        Some(path) => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair(&state.return_to_param, &path)
+                .finish();
+            format!("{}?{query}", state.twitter_login)
+        }
+        None => state.twitter_login.clone(),
+    };
+    match state
+        .templates
+        .login_page(&messages, &start, &state.logout, user_id.as_deref())
+    {
         Ok(page) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -27,6 +27,8 @@ pub(crate) struct PendingLogin {
     pub key: String,
     /// What only the server side may know of it.
     pub secret: Secret,
+    /// Where to go after signing in (a checked same-origin path), when the start asked.
+    pub return_to: Option<String>,
 }
 
 /// One pending login as stored in the session (no `Debug`: it holds a secret).
@@ -39,6 +41,9 @@ struct Pending {
     s: String,
     /// When it was issued, in seconds since the Unix epoch.
     i: u64,
+    /// The return-to path, when the start gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<String>,
 }
 
 /// The outcome of looking up the callback's key.
@@ -106,6 +111,7 @@ pub(crate) fn remember_at(
         t: login.key.clone(),
         s: login.secret.expose().to_owned(),
         i: now,
+        r: login.return_to.clone(),
     });
     let excess = list.len().saturating_sub(max);
     list.drain(..excess);
@@ -142,6 +148,7 @@ pub(crate) fn take_at(
             Taken::Found(PendingLogin {
                 key: pending.t,
                 secret: Secret::new(pending.s),
+                return_to: pending.r,
             })
         }
         None if list.is_empty() => Taken::Empty,
@@ -189,6 +196,7 @@ mod tests {
         PendingLogin {
             key: token.into(),
             secret: Secret::new(format!("{token}-secret")),
+            return_to: None,
         }
     }
 
@@ -288,6 +296,7 @@ mod tests {
         let login = PendingLogin {
             key: token.to_owned(),
             secret: Secret::new(secret),
+            return_to: None,
         };
         let now = 1_000_000;
         remember_at(&session, KEY, &login, 4, ttl, now).expect("remembered");

@@ -42,6 +42,22 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
     if let Some(target) = &b.failure_redirect {
         validate::redirect("failure_redirect", target)?;
     }
+    if b.return_to_param.is_empty() {
+        return Err(ConfigError::Empty {
+            option: "return_to_param",
+        });
+    }
+    if !b
+        .return_to_param
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(ConfigError::Path {
+            option: "return_to_param",
+            value: b.return_to_param,
+            reason: "a parameter name is letters, digits, `_`, `-` or `.`",
+        });
+    }
     if b.session_key.is_empty() {
         return Err(ConfigError::Empty {
             option: "session_key",
@@ -117,6 +133,7 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
         pending_login_ttl: b.pending_login_ttl,
         resolver: b.resolver,
         resolve_timeout: b.resolve_timeout,
+        return_to_param: b.return_to_param,
         templates: Arc::new(b.templates),
         spent: SpentTokens::default(),
     })

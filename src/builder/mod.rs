@@ -4,6 +4,7 @@ mod build;
 mod oauth1;
 mod oauth2;
 mod protocols;
+mod start;
 mod urls;
 
 use std::time::Duration;
@@ -62,6 +63,7 @@ pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) resolver: Box<dyn ResolveUser>,
     pub(crate) templates: Templates,
     pub(crate) resolve_timeout: Duration,
+    pub(crate) return_to_param: String,
 }
 
 impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
@@ -150,6 +152,7 @@ impl TwitterLoginMiddlewareBuilder {
             resolver: Box::new(ProfileIdResolver),
             templates: Templates::default(),
             resolve_timeout: Duration::from_secs(10),
+            return_to_param: start::DEFAULT_RETURN_TO_PARAM.to_owned(),
         }
     }
 

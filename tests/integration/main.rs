@@ -34,6 +34,8 @@ mod passthrough;
 mod provider_faults;
 /// The app's resolve step.
 mod resolve;
+/// `?return_to=`: back to the page, never to another site.
+mod return_to;
 /// Secrets stay out of logs, pages and cookies.
 mod secrets;
 /// An app's own templates.

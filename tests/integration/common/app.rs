@@ -32,7 +32,8 @@ where
     let own_routes = twitter
         .routes()
         .login_page("/custom/login")
-        .logout("/custom/logout");
+        .and_then(|routes| routes.logout("/custom/logout"))
+        .expect("valid route paths");
     let server = HttpServer::new(move || {
         let (routes, own_routes) = (routes.clone(), own_routes.clone());
         App::new()

@@ -347,6 +347,17 @@ impl TestApp {
         .await
     }
 
+    /// [`approve`](Self::approve), starting at `start` (the login path with a query, say).
+    pub async fn approve_from(&self, browser: &Browser, start: &str, screen_name: &str) -> String {
+        approve_at(
+            browser,
+            &self.url(start),
+            &self.provider.base_url(),
+            screen_name,
+        )
+        .await
+    }
+
     /// A whole login as `screen_name`; returns the callback's response.
     pub async fn login(&self, browser: &Browser, screen_name: &str) -> Page {
         let callback = self.approve(browser, screen_name).await;
@@ -368,7 +379,23 @@ impl TestApp {
 /// returns the callback URL the provider redirected to (not yet visited). Either protocol: the
 /// provider's redirect says which.
 pub async fn approve(browser: &Browser, app: &str, provider: &str, screen_name: &str) -> String {
-    let start = browser.get(&format!("{app}/login/twitter")).await;
+    approve_at(
+        browser,
+        &format!("{app}/login/twitter"),
+        provider,
+        screen_name,
+    )
+    .await
+}
+
+/// [`approve`], starting the login at the URL `start`.
+pub async fn approve_at(
+    browser: &Browser,
+    start: &str,
+    provider: &str,
+    screen_name: &str,
+) -> String {
+    let start = browser.get(start).await;
     assert_eq!(start.status, 302, "login start: {}", start.body);
     let authenticate = start.location.expect("a redirect to the provider");
     let approve = match authenticate.split_once("/i/oauth2/authorize?") {
