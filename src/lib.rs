@@ -11,6 +11,7 @@ mod validate;
 
 mod error;
 mod flow;
+mod origin;
 mod protocol;
 mod replay;
 mod session;

@@ -9,7 +9,13 @@ use actix_identity::{Identity, IdentityExt as _};
 use actix_session::SessionExt as _;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
-use crate::{error::ConfigError, session, templates::Templates, validate};
+use crate::{
+    error::ConfigError,
+    origin::{self, Site},
+    session,
+    templates::Templates,
+    validate,
+};
 
 /// The login page and logout routes that go with one middleware, from
 /// [`TwitterLoginMiddleware::routes`](crate::TwitterLoginMiddleware::routes): the page's "Sign
@@ -187,7 +193,16 @@ async fn login_page(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
     }
 }
 
+/// `POST /logout`, refused (403) when the browser says another site's page sent it: a
+/// cross-site form cannot sign users out.
 async fn logout(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
+    let host = req.connection_info().host().to_owned();
+    if origin::site(req.headers(), &host) == Site::Cross {
+        tracing::debug!("refusing a cross-site logout");
+        return HttpResponse::Forbidden()
+            .content_type("text/plain; charset=utf-8")
+            .body("Sign out from this site's own page.");
+    }
     if let Some(identity) = identity(&req) {
         identity.logout();
     }

@@ -99,6 +99,46 @@ async fn logout_forgets_the_identity() {
 }
 
 #[actix_web::test]
+async fn a_cross_site_logout_is_refused() {
+    let app = TestApp::setup().start().await;
+    let browser = Browser::new();
+    app.login(&browser, "bob").await;
+    let own_host = app.base_url.trim_start_matches("http://").to_owned();
+    for headers in [
+        vec![("Sec-Fetch-Site", "cross-site")],
+        vec![("Sec-Fetch-Site", "same-site")],
+        vec![("Origin", "http://evil.example")],
+        vec![("Origin", "null")],
+        // Fetch Metadata wins over a matching Origin.
+        vec![
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Origin", app.base_url.as_str()),
+        ],
+    ] {
+        let out = browser.post_with(&app.url("/logout"), &headers).await;
+        assert_eq!(out.status, 403, "{headers:?}: {}", out.body);
+        assert!(
+            app.me(&browser).await.is_some(),
+            "{headers:?}: still signed in"
+        );
+    }
+    // From the site's own page, by either header.
+    let origin = format!("http://{own_host}");
+    let out = browser
+        .post_with(&app.url("/logout"), &[("Origin", origin.as_str())])
+        .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert_eq!(app.me(&browser).await, None);
+    app.login(&browser, "bob").await;
+    let out = browser
+        .post_with(&app.url("/logout"), &[("Sec-Fetch-Site", "same-origin")])
+        .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert_eq!(app.me(&browser).await, None);
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn two_tabs_can_both_complete() {
     let app = TestApp::setup()
         .user(MockUser::new("1001", "alice", "Alice"))

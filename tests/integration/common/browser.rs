@@ -70,7 +70,15 @@ impl Browser {
     }
 
     pub async fn post(&self, url: &str) -> Page {
-        let request = self.client.post(url);
+        self.post_with(url, &[]).await
+    }
+
+    /// A `POST` with these headers too (`Origin`, `Sec-Fetch-Site`, ... as a browser sends them).
+    pub async fn post_with(&self, url: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.post(url);
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
         self.send(request, Some("")).await
     }
 
