@@ -2,7 +2,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{protocol::Protocol, replay::SpentTokens, resolve::ResolveUser, templates::Templates};
+use crate::{
+    guard::Guard, protocol::Protocol, replay::SpentTokens, resolve::ResolveUser,
+    templates::Templates,
+};
 
 /// The API base URL the provider URLs derive from by default.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.x.com";
@@ -60,6 +63,8 @@ pub(crate) struct Config {
     pub resolve_timeout: Duration,
     /// The login start's query parameter naming where to return after signing in.
     pub return_to_param: String,
+    /// The login start's rate limit and the bound on provider calls in flight.
+    pub guard: Guard,
     pub templates: Arc<Templates>,
     /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
     pub spent: SpentTokens,

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 
 use crate::{
     callback::MalformedCallback,
+    guard::Throttled,
     provider::ProviderError,
     resolve::{ResolveError, ResolveErrorKind},
 };
@@ -116,6 +117,10 @@ pub(crate) enum LoginFailure {
     /// The session could not be read or written, or identity is not set up.
     #[error("session: {0}")]
     Session(String),
+    /// Turned away before any call to X: a client's rate limit, or the provider calls in
+    /// flight.
+    #[error("turned away: {}", .0.reason)]
+    Throttled(Throttled),
 }
 
 impl From<MalformedCallback> for LoginFailure {
@@ -135,8 +140,10 @@ impl LoginFailure {
     /// | other provider errors, profile mismatch | 502 |
     /// | resolve step: unavailable | 503 |
     /// | resolve step: internal, session | 500 |
+    /// | rate limit, provider calls in flight | 429 |
     pub(crate) fn status(&self) -> StatusCode {
         match self {
+            LoginFailure::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
             | LoginFailure::NoPendingLogin
@@ -154,9 +161,20 @@ impl LoginFailure {
         }
     }
 
+    /// The seconds a client should wait before trying again, when the failure says.
+    pub(crate) fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            LoginFailure::Throttled(throttled) => Some(throttled.retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// The short, readable text shown to the user (the built-in failure message).
     pub(crate) fn user_message(&self) -> &str {
         match self {
+            LoginFailure::Throttled(_) => {
+                "Too many sign-in attempts right now. Please wait a moment and try again."
+            }
             LoginFailure::Denied => "You cancelled signing in with Twitter.",
             LoginFailure::NoPendingLogin => {
                 "Your sign-in with Twitter expired or was started in another browser. Please try again."

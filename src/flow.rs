@@ -38,7 +38,10 @@ async fn begin(
     config: &Config,
     http: &awc::Client,
 ) -> Result<String, LoginFailure> {
+    config.guard.admit(req).map_err(LoginFailure::Throttled)?;
+    let in_flight = config.guard.enter().map_err(LoginFailure::Throttled)?;
     let mut started = config.protocol.start(http).await?;
+    drop(in_flight);
     started.pending.return_to = return_to(req, config);
     session::remember(
         &req.get_session(),
@@ -107,6 +110,8 @@ async fn finish(
         }
         Callback::Approved { key, grant } => (key, grant),
     };
+    // Turned away before the pending login is taken: the user can come back to it.
+    let in_flight = config.guard.enter().map_err(LoginFailure::Throttled)?;
     // Consumed before use: a replayed or concurrent callback finds nothing.
     let mut pending = match take(&session, config, &key)? {
         Taken::Found(pending) => pending,
@@ -119,6 +124,7 @@ async fn finish(
     }
     let return_to = pending.return_to.take();
     let signed_in = config.protocol.finish(http, pending, &grant).await?;
+    drop(in_flight);
     let resolve = config
         .resolver
         .resolve(signed_in.credentials, signed_in.profile);
@@ -201,7 +207,8 @@ fn has_session(req: &ServiceRequest) -> bool {
 /// A request that came without session state gets no session: nothing is written, so that a
 /// loop of cookie-less requests stores nothing server-side. It is answered with the failure
 /// page, whose text is the message (there is nowhere to keep it for a redirect), and logged at
-/// `debug` unless it is a server error.
+/// `debug` unless it is a server error. A throttled request (429) is answered with the page and
+/// `Retry-After`, and logged at `debug`: a script hammering the login start makes no log flood.
 fn fail(
     req: ServiceRequest,
     config: &Config,
@@ -209,25 +216,28 @@ fn fail(
     had_session: bool,
 ) -> ServiceResponse {
     let status = failure.status();
+    let retry_after = failure.retry_after_secs();
     if status.is_server_error() {
         tracing::error!(failure = %failure, hint = hint(&failure), "Twitter login failed");
-    } else if had_session {
+    } else if had_session && retry_after.is_none() {
         tracing::info!(failure = %failure, hint = hint(&failure), "Twitter login failed");
     } else {
-        tracing::debug!(failure = %failure, "Twitter login failed on a request without a session");
+        tracing::debug!(failure = %failure, "Twitter login failed (no session, or throttled)");
     }
     let message = match &config.failure_message {
         FailureMessage::Off => None,
         FailureMessage::BuiltIn => Some(failure.user_message().to_owned()),
         FailureMessage::Custom(text) => Some(text.clone()),
     };
-    if let (Some(message), true) = (&message, had_session) {
+    // A throttled request gets the page and its Retry-After, never a redirect.
+    let redirect_with_message = had_session && retry_after.is_none();
+    if let (Some(message), true) = (&message, redirect_with_message) {
         if let Err(e) = session::push_message(&req.get_session(), message.clone()) {
             tracing::warn!(error = %e, "could not store the failure message in the session");
         }
     }
     match &config.failure_redirect {
-        Some(target) if had_session => redirect(req, target),
+        Some(target) if redirect_with_message => redirect(req, target),
         _ => {
             let text = message.unwrap_or_else(|| failure.user_message().to_owned());
             let page = config
@@ -237,12 +247,14 @@ fn fail(
                     tracing::error!(error = %e, "the failure page template failed to render");
                     "Sign-in failed.".to_owned()
                 });
-            req.into_response(
-                HttpResponse::build(status)
-                    .content_type("text/html; charset=utf-8")
-                    .insert_header((header::CACHE_CONTROL, "no-store"))
-                    .body(page),
-            )
+            let mut response = HttpResponse::build(status);
+            response
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-store"));
+            if let Some(seconds) = retry_after {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            req.into_response(response.body(page))
         }
     }
 }

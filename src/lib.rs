@@ -11,6 +11,7 @@ mod validate;
 
 mod error;
 mod flow;
+mod guard;
 mod origin;
 mod protocol;
 mod replay;

@@ -79,7 +79,9 @@ pub fn run(args: &[String]) {
             } else {
                 TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
             };
+            // Every virtual browser comes from 127.0.0.1: no per-client limit on the start.
             let twitter = builder
+                .without_login_rate_limit()
                 .api_base_url(provider)
                 .resolve_user(DieselResolver::new(pool.clone()))
                 .build()

@@ -1,11 +1,16 @@
 //! `build()`: the builder's values, checked, become the middleware's [`Config`].
 
-use std::sync::Arc;
+use std::{num::NonZeroU32, sync::Arc};
 
 use super::{oauth1, oauth2, protocols::ClientSettings, TwitterLoginMiddlewareBuilder};
 use crate::{
-    config::Config, error::ConfigError, middleware::TwitterLoginMiddleware, protocol::Protocol,
-    replay::SpentTokens, validate,
+    config::Config,
+    error::ConfigError,
+    guard::{self, Guard},
+    middleware::TwitterLoginMiddleware,
+    protocol::Protocol,
+    replay::SpentTokens,
+    validate,
 };
 
 impl TwitterLoginMiddlewareBuilder {
@@ -58,6 +63,32 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
             reason: "a parameter name is letters, digits, `_`, `-` or `.`",
         });
     }
+    let rate = match b.login_rate_limit {
+        None => None,
+        Some((count, period)) => {
+            let count = NonZeroU32::new(count).ok_or(ConfigError::Zero {
+                option: "login_rate_limit",
+            })?;
+            if period.is_zero() {
+                return Err(ConfigError::Zero {
+                    option: "login_rate_limit",
+                });
+            }
+            Some((count, period))
+        }
+    };
+    if b.max_in_flight_provider_calls == 0 {
+        return Err(ConfigError::Zero {
+            option: "max_in_flight_provider_calls",
+        });
+    }
+    let guard = Guard::new(
+        rate,
+        b.rate_limit_key
+            .clone()
+            .unwrap_or_else(|| Arc::new(guard::peer_address)),
+        b.max_in_flight_provider_calls,
+    );
     if b.session_key.is_empty() {
         return Err(ConfigError::Empty {
             option: "session_key",
@@ -134,6 +165,7 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
         resolver: b.resolver,
         resolve_timeout: b.resolve_timeout,
         return_to_param: b.return_to_param,
+        guard,
         templates: Arc::new(b.templates),
         spent: SpentTokens::default(),
     })

@@ -64,6 +64,9 @@ pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) templates: Templates,
     pub(crate) resolve_timeout: Duration,
     pub(crate) return_to_param: String,
+    pub(crate) login_rate_limit: Option<(u32, Duration)>,
+    pub(crate) rate_limit_key: Option<crate::guard::KeyFn>,
+    pub(crate) max_in_flight_provider_calls: usize,
 }
 
 impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
@@ -153,6 +156,9 @@ impl TwitterLoginMiddlewareBuilder {
             templates: Templates::default(),
             resolve_timeout: Duration::from_secs(10),
             return_to_param: start::DEFAULT_RETURN_TO_PARAM.to_owned(),
+            login_rate_limit: Some((start::DEFAULT_LOGIN_RATE, Duration::from_secs(60))),
+            rate_limit_key: None,
+            max_in_flight_provider_calls: start::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 

@@ -1,4 +1,9 @@
-//! Options of the login start: where the user returns to after signing in.
+//! Options of the login start: where the user returns to after signing in, and the limits
+//! that keep a script from spending the app's quota at X.
+
+use std::{sync::Arc, time::Duration};
+
+use actix_web::dev::ServiceRequest;
 
 use super::TwitterLoginMiddlewareBuilder;
 
@@ -26,6 +31,84 @@ impl TwitterLoginMiddlewareBuilder {
     /// ```
     pub fn return_to_param(mut self, name: impl Into<String>) -> Self {
         self.return_to_param = name.into();
+        self
+    }
+}
+
+/// Login starts one client may make per minute, by default.
+pub(crate) const DEFAULT_LOGIN_RATE: u32 = 30;
+/// Provider calls in flight at once, by default.
+pub(crate) const DEFAULT_MAX_IN_FLIGHT: usize = 128;
+
+impl TwitterLoginMiddlewareBuilder {
+    /// At most `count` login starts per client in each `period` (a burst of `count`, then one
+    /// more every `period / count`); past it the start is answered 429 with `Retry-After` and
+    /// the failure page, before anything is sent to X or written to the session. Clients are
+    /// told apart by [`rate_limit_key`](Self::rate_limit_key). Default: 30 per minute. Build
+    /// fails with [`ConfigError::Zero`](crate::ConfigError::Zero) for a zero count or period.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// use std::time::Duration;
+    ///
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .login_rate_limit(10, Duration::from_secs(60));
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn login_rate_limit(mut self, count: u32, period: Duration) -> Self {
+        self.login_rate_limit = Some((count, period));
+        self
+    }
+
+    /// No per-client limit on login starts (for an app that limits them in front of it).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .without_login_rate_limit();
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn without_login_rate_limit(mut self) -> Self {
+        self.login_rate_limit = None;
+        self
+    }
+
+    /// What tells clients apart for [`login_rate_limit`](Self::login_rate_limit): a key per
+    /// request, or `None` for a request not to limit. Default: the peer's IP address (for IPv6
+    /// its /64 network). Behind a reverse proxy every request comes from the proxy: key on the
+    /// header the proxy sets, and only on one it overwrites (a client can send any header).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     // The proxy in front sets `X-Real-IP` to the client's address.
+    ///     .rate_limit_key(|req| {
+    ///         let ip = req.headers().get("x-real-ip")?.to_str().ok()?;
+    ///         Some(ip.to_owned())
+    ///     });
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn rate_limit_key(
+        mut self,
+        key: impl Fn(&ServiceRequest) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.rate_limit_key = Some(Arc::new(key));
+        self
+    }
+
+    /// At most this many calls to X in flight at once, across the middleware's workers (login
+    /// starts and callbacks); past it a login is answered 429 with `Retry-After: 1` before
+    /// anything is sent to X or taken from the session. Default: 128. Build fails with
+    /// [`ConfigError::Zero`](crate::ConfigError::Zero) for zero.
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .max_in_flight_provider_calls(32);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn max_in_flight_provider_calls(mut self, max: usize) -> Self {
+        self.max_in_flight_provider_calls = max;
         self
     }
 }

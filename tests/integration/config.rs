@@ -293,3 +293,23 @@ fn a_return_to_parameter_name_that_is_not_a_plain_word_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn zero_login_limits_are_refused() {
+    for (option, builder) in [
+        (
+            "login_rate_limit",
+            builder().login_rate_limit(0, Duration::from_secs(60)),
+        ),
+        (
+            "login_rate_limit",
+            builder().login_rate_limit(5, Duration::ZERO),
+        ),
+        (
+            "max_in_flight_provider_calls",
+            builder().max_in_flight_provider_calls(0),
+        ),
+    ] {
+        assert_eq!(refused(builder), ConfigError::Zero { option });
+    }
+}

@@ -8,7 +8,12 @@ use futures_util::future::join_all;
 #[actix_web::test]
 async fn twenty_percent_provider_failures_lose_nothing() {
     let mut setup =
-        TestApp::setup().configure(|b| b.failure_redirect("/login").failure_message(true));
+        // Every browser comes from 127.0.0.1: no per-client limit on the login start here.
+        TestApp::setup().configure(|b| {
+            b.failure_redirect("/login")
+                .failure_message(true)
+                .without_login_rate_limit()
+        });
     for i in 0..10 {
         setup = setup.user(MockUser::new(
             format!("{}", 9000 + i),

@@ -38,6 +38,8 @@ mod resolve;
 mod return_to;
 /// Secrets stay out of logs, pages and cookies.
 mod secrets;
+/// The login start's rate limit and the bound on provider calls in flight.
+mod start_limits;
 /// An app's own templates.
 mod templates;
 /// An app tested with the test kit, as the kit's README shows.

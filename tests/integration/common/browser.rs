@@ -13,6 +13,17 @@ pub struct Page {
     pub body: String,
     /// Raw `Set-Cookie` header values.
     pub set_cookies: Vec<String>,
+    headers: header::HeaderMap,
+}
+
+impl Page {
+    /// One response header's value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
 }
 
 /// A cookie-keeping HTTP client.
@@ -65,7 +76,15 @@ impl Browser {
     }
 
     pub async fn get(&self, url: &str) -> Page {
-        let request = self.client.get(url);
+        self.get_with(url, &[]).await
+    }
+
+    /// A `GET` with these headers too.
+    pub async fn get_with(&self, url: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(url);
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
         self.send(request, None).await
     }
 
@@ -110,6 +129,7 @@ impl Browser {
                 .map(str::to_owned),
             body: String::from_utf8_lossy(&body).into_owned(),
             set_cookies,
+            headers: response.headers().clone(),
         }
     }
 
