@@ -117,6 +117,10 @@ pub(crate) enum LoginFailure {
     /// The session could not be read or written, or identity is not set up.
     #[error("session: {0}")]
     Session(String),
+    /// A login started from another site's page while this session's pending logins are at
+    /// their bound: starting it would push out one the user started here.
+    #[error("a cross-site login start would evict a pending login")]
+    CrossSiteStart,
     /// Turned away before any call to X: a client's rate limit, or the provider calls in
     /// flight.
     #[error("turned away: {}", .0.reason)]
@@ -141,9 +145,11 @@ impl LoginFailure {
     /// | resolve step: unavailable | 503 |
     /// | resolve step: internal, session | 500 |
     /// | rate limit, provider calls in flight | 429 |
+    /// | a cross-site start that would evict a pending login | 403 |
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             LoginFailure::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            LoginFailure::CrossSiteStart => StatusCode::FORBIDDEN,
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
             | LoginFailure::NoPendingLogin
@@ -174,6 +180,9 @@ impl LoginFailure {
         match self {
             LoginFailure::Throttled(_) => {
                 "Too many sign-in attempts right now. Please wait a moment and try again."
+            }
+            LoginFailure::CrossSiteStart => {
+                "This sign-in was started from another site. Please sign in from this site's own page."
             }
             LoginFailure::Denied => "You cancelled signing in with Twitter.",
             LoginFailure::NoPendingLogin => {

@@ -14,6 +14,7 @@ use actix_web::{
 use crate::{
     config::{Config, FailureMessage},
     error::LoginFailure,
+    origin::{self, Site},
     protocol::Callback,
     resolve::{ResolveError, Verdict},
     session::{self, PendingLogin, Taken},
@@ -39,6 +40,18 @@ async fn begin(
     http: &awc::Client,
 ) -> Result<String, LoginFailure> {
     config.guard.admit(req).map_err(LoginFailure::Throttled)?;
+    // Another site's page may navigate here at will: its start may not push out a login the
+    // user started on this site.
+    let host = req.connection_info().host().to_owned();
+    if origin::site(req.headers(), &host) == Site::Cross
+        && session::pending_count(
+            &req.get_session(),
+            &config.session_key,
+            config.pending_login_ttl,
+        ) >= config.max_pending_logins
+    {
+        return Err(LoginFailure::CrossSiteStart);
+    }
     let in_flight = config.guard.enter().map_err(LoginFailure::Throttled)?;
     let mut started = config.protocol.start(http).await?;
     drop(in_flight);

@@ -118,6 +118,11 @@ pub(crate) fn remember_at(
     store(session, key, &list)
 }
 
+/// How many logins this session has pending (not expired).
+pub(crate) fn pending_count(session: &Session, key: &str, ttl: Duration) -> usize {
+    load(session, key, now(), ttl).len()
+}
+
 /// Takes (removes) the pending login whose key is `token`, comparing in constant time.
 pub(crate) fn take(
     session: &Session,

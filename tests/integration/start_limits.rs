@@ -112,3 +112,43 @@ async fn provider_calls_in_flight_are_bounded() {
     assert_eq!(fast.get(&app.url("/login/twitter")).await.status, 302);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_cross_site_start_does_not_evict_a_pending_login() {
+    let app = TestApp::setup()
+        .configure(|b| b.max_pending_logins(2))
+        .start()
+        .await;
+    let browser = Browser::new();
+    let cross_site = [("Sec-Fetch-Site", "cross-site")];
+    // Below the bound a cross-site start (a link from another site) is served.
+    let linked = browser
+        .get_with(&app.url("/login/twitter"), &cross_site)
+        .await;
+    assert_eq!(linked.status, 302, "{}", linked.body);
+    let own = app.approve(&browser, "alice").await;
+    let calls = app.provider.requests(MockEndpoint::RequestToken);
+    // At the bound, another site's page cannot push the user's own login out.
+    for _ in 0..3 {
+        let pushed = browser
+            .get_with(&app.url("/login/twitter"), &cross_site)
+            .await;
+        assert_eq!(pushed.status, 403, "{}", pushed.body);
+        assert!(
+            pushed.body.contains("started from another site"),
+            "{}",
+            pushed.body
+        );
+    }
+    assert_eq!(app.provider.requests(MockEndpoint::RequestToken), calls);
+    assert_eq!(browser.get(&own).await.location.as_deref(), Some("/"));
+    // From the site itself, the oldest is dropped as before.
+    let same_site = [("Sec-Fetch-Site", "same-origin")];
+    for _ in 0..3 {
+        let start = browser
+            .get_with(&app.url("/login/twitter"), &same_site)
+            .await;
+        assert_eq!(start.status, 302);
+    }
+    app.stop().await;
+}
