@@ -3,8 +3,8 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    guard::Guard, protocol::Protocol, replay::SpentTokens, resolve::ResolveUser,
-    templates::Templates,
+    guard::Guard, login_page::LoginStart, protocol::Protocol, replay::SpentTokens,
+    resolve::ResolveUser, templates::Templates,
 };
 
 /// The API base URL the provider URLs derive from by default.
@@ -65,7 +65,23 @@ pub(crate) struct Config {
     pub return_to_param: String,
     /// The login start's rate limit and the bound on provider calls in flight.
     pub guard: Guard,
+    /// The login starts with a `POST` of the login form (and its CSRF token).
+    pub post_login_start: bool,
+    /// The callback URL is https: cookies of the login's own are `Secure`.
+    pub secure_cookies: bool,
     pub templates: Arc<Templates>,
     /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
     pub spent: SpentTokens,
+}
+
+impl Config {
+    /// How the login page's button starts a login.
+    pub(crate) fn login_start(&self) -> LoginStart {
+        LoginStart {
+            path: self.login_path.clone(),
+            return_to_param: self.return_to_param.clone(),
+            post: self.post_login_start,
+            secure: self.secure_cookies,
+        }
+    }
 }

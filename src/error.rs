@@ -117,6 +117,10 @@ pub(crate) enum LoginFailure {
     /// The session could not be read or written, or identity is not set up.
     #[error("session: {0}")]
     Session(String),
+    /// A login form post without the form's CSRF token, or that the browser says came from
+    /// another site, or that could not be read.
+    #[error("login form refused: {0}")]
+    LoginForm(&'static str),
     /// A login started from another site's page while this session's pending logins are at
     /// their bound: starting it would push out one the user started here.
     #[error("a cross-site login start would evict a pending login")]
@@ -145,11 +149,11 @@ impl LoginFailure {
     /// | resolve step: unavailable | 503 |
     /// | resolve step: internal, session | 500 |
     /// | rate limit, provider calls in flight | 429 |
-    /// | a cross-site start that would evict a pending login | 403 |
+    /// | a cross-site start that would evict a pending login, a refused login form | 403 |
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             LoginFailure::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            LoginFailure::CrossSiteStart => StatusCode::FORBIDDEN,
+            LoginFailure::CrossSiteStart | LoginFailure::LoginForm(_) => StatusCode::FORBIDDEN,
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
             | LoginFailure::NoPendingLogin
@@ -180,6 +184,9 @@ impl LoginFailure {
         match self {
             LoginFailure::Throttled(_) => {
                 "Too many sign-in attempts right now. Please wait a moment and try again."
+            }
+            LoginFailure::LoginForm(_) => {
+                "This sign-in form expired or came from another site. Please sign in from this site's page."
             }
             LoginFailure::CrossSiteStart => {
                 "This sign-in was started from another site. Please sign in from this site's own page."

@@ -13,7 +13,10 @@ use actix_web::{
 
 use crate::{
     config::{Config, FailureMessage},
+    csrf,
     error::LoginFailure,
+    login_form,
+    login_page::{self, Shown},
     origin::{self, Site},
     protocol::Callback,
     resolve::{ResolveError, Verdict},
@@ -27,8 +30,56 @@ pub(crate) async fn start(
     config: &Config,
     http: &awc::Client,
 ) -> ServiceResponse {
+    let return_to = return_to(&req, config);
+    started(req, config, http, return_to).await
+}
+
+/// Leg 1 by `POST` of the login form: its CSRF token checked first.
+pub(crate) async fn start_posted(
+    mut req: ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+) -> ServiceResponse {
+    let form = match login_form::read(&mut req).await {
+        Ok(form) => form,
+        Err(reason) => {
+            let had_session = has_session(&req);
+            return fail(req, config, LoginFailure::LoginForm(reason), had_session);
+        }
+    };
+    if !csrf::accepts(&req, form.get(csrf::FIELD).map(String::as_str)) {
+        let had_session = has_session(&req);
+        let failure = LoginFailure::LoginForm("no matching CSRF token, or sent from another site");
+        return fail(req, config, failure, had_session);
+    }
+    let return_to = form
+        .get(&config.return_to_param)
+        .and_then(|value| validate::return_to(value))
+        .map(str::to_owned);
+    started(req, config, http, return_to).await
+}
+
+/// A `GET` of the login path when logins start by `POST`: the login page with its form.
+pub(crate) fn login_form(req: ServiceRequest, config: &Config) -> ServiceResponse {
+    let start = config.login_start();
+    let shown = Shown {
+        messages: &[],
+        user_id: None,
+        logout_url: "",
+        return_to: start.return_to(req.query_string()),
+    };
+    let page = login_page::render(&start, &config.templates, shown);
+    req.into_response(page)
+}
+
+async fn started(
+    req: ServiceRequest,
+    config: &Config,
+    http: &awc::Client,
+    return_to: Option<String>,
+) -> ServiceResponse {
     let had_session = has_session(&req);
-    match begin(&req, config, http).await {
+    match begin(&req, config, http, return_to).await {
         Ok(location) => redirect(req, &location),
         Err(failure) => fail(req, config, failure, had_session),
     }
@@ -38,6 +89,7 @@ async fn begin(
     req: &ServiceRequest,
     config: &Config,
     http: &awc::Client,
+    return_to: Option<String>,
 ) -> Result<String, LoginFailure> {
     config.guard.admit(req).map_err(LoginFailure::Throttled)?;
     // Another site's page may navigate here at will: its start may not push out a login the
@@ -55,7 +107,7 @@ async fn begin(
     let in_flight = config.guard.enter().map_err(LoginFailure::Throttled)?;
     let mut started = config.protocol.start(http).await?;
     drop(in_flight);
-    started.pending.return_to = return_to(req, config);
+    started.pending.return_to = return_to;
     session::remember(
         &req.get_session(),
         &config.session_key,

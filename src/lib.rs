@@ -9,9 +9,12 @@ mod config;
 mod middleware;
 mod validate;
 
+mod csrf;
 mod error;
 mod flow;
 mod guard;
+mod login_form;
+mod login_page;
 mod origin;
 mod protocol;
 mod replay;

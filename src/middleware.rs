@@ -92,8 +92,7 @@ impl TwitterLoginMiddleware {
     /// ```
     pub fn routes(&self) -> Routes {
         Routes::new(
-            self.login_path(),
-            &self.config.return_to_param,
+            self.config.login_start(),
             Arc::clone(&self.config.templates),
         )
     }
@@ -144,16 +143,34 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        if req.method() == Method::GET {
-            let path = req.path();
-            if path == self.config.login_path {
-                let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
-                return Either::Right(Box::pin(async move {
-                    Ok(flow::start(req, &config, &client)
-                        .await
-                        .map_into_right_body())
-                }));
+        let (get, post) = (req.method() == Method::GET, req.method() == Method::POST);
+        if req.path() == self.config.login_path {
+            let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
+            match (get, post, config.post_login_start) {
+                (true, _, false) => {
+                    return Either::Right(Box::pin(async move {
+                        Ok(flow::start(req, &config, &client)
+                            .await
+                            .map_into_right_body())
+                    }));
+                }
+                (_, true, true) => {
+                    return Either::Right(Box::pin(async move {
+                        Ok(flow::start_posted(req, &config, &client)
+                            .await
+                            .map_into_right_body())
+                    }));
+                }
+                (true, _, true) => {
+                    return Either::Right(Box::pin(async move {
+                        Ok(flow::login_form(req, &config).map_into_right_body())
+                    }));
+                }
+                _ => {}
             }
+        }
+        if get {
+            let path = req.path();
             if path == self.config.callback_path {
                 let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
                 return Either::Right(Box::pin(async move {

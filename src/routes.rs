@@ -11,6 +11,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use crate::{
     error::ConfigError,
+    login_page::{self, LoginStart, Shown},
     origin::{self, Site},
     session,
     templates::Templates,
@@ -25,31 +26,24 @@ use crate::{
 pub struct Routes {
     login_page: String,
     logout: String,
-    twitter_login: String,
-    return_to_param: String,
+    start: LoginStart,
     after_logout: String,
     templates: Arc<Templates>,
 }
 
 struct State {
     logout: String,
-    twitter_login: String,
-    return_to_param: String,
+    start: LoginStart,
     after_logout: String,
     templates: Arc<Templates>,
 }
 
 impl Routes {
-    pub(crate) fn new(
-        twitter_login: &str,
-        return_to_param: &str,
-        templates: Arc<Templates>,
-    ) -> Self {
+    pub(crate) fn new(start: LoginStart, templates: Arc<Templates>) -> Self {
         Self {
             login_page: "/login".to_owned(),
             logout: "/logout".to_owned(),
-            twitter_login: twitter_login.to_owned(),
-            return_to_param: return_to_param.to_owned(),
+            start,
             after_logout: "/".to_owned(),
             templates,
         }
@@ -131,8 +125,7 @@ impl Routes {
     pub fn configure(self, config: &mut web::ServiceConfig) {
         let state = web::Data::new(State {
             logout: self.logout.clone(),
-            twitter_login: self.twitter_login,
-            return_to_param: self.return_to_param,
+            start: self.start,
             after_logout: self.after_logout,
             templates: self.templates,
         });
@@ -166,31 +159,13 @@ pub(crate) fn identity(req: &HttpRequest) -> Option<Identity> {
 async fn login_page(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
     let user_id = identity(&req).and_then(|identity| identity.id().ok());
     let messages = session::take_messages(&req.get_session());
-    let return_to = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(name, _)| *name == state.return_to_param.as_str())
-        .and_then(|(_, value)| validate::return_to(&value).map(str::to_owned));
-    let start = match return_to {
-        Some(path) => {
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair(&state.return_to_param, &path)
-                .finish();
-            format!("{}?{query}", state.twitter_login)
-        }
-        None => state.twitter_login.clone(),
+    let shown = Shown {
+        messages: &messages,
+        user_id: user_id.as_deref(),
+        logout_url: &state.logout,
+        return_to: state.start.return_to(req.query_string()),
     };
-    match state
-        .templates
-        .login_page(&messages, &start, &state.logout, user_id.as_deref())
-    {
-        Ok(page) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(page),
-        Err(e) => {
-            tracing::error!(error = %e, "the login page template failed to render");
-            HttpResponse::InternalServerError().body("The login page could not be shown.")
-        }
-    }
+    login_page::render(&state.start, &state.templates, shown)
 }
 
 /// `POST /logout`, refused (403) when the browser says another site's page sent it: a

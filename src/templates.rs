@@ -60,35 +60,54 @@ impl Templates {
     }
 
     /// Renders the login page. Values: `messages` (list), `login_url`, `logout_url`,
-    /// `user_id` (absent when signed out).
-    ///
-    /// # Errors
-    /// When an overriding template fails to render.
-    pub fn login_page(
-        &self,
-        messages: &[String],
-        login_url: &str,
-        logout_url: &str,
-        user_id: Option<&str>,
-    ) -> Result<String, tera::Error> {
+    /// `user_id` (absent when signed out); with the login started by `POST`, `csrf_token`
+    /// (for a hidden `csrf_token` field), and `return_to_param` and `return_to` (absent when
+    /// none) for another hidden field.
+    pub(crate) fn login_page(&self, page: &LoginPage<'_>) -> Result<String, tera::Error> {
         let mut context = Context::new();
-        context.insert("messages", messages);
-        context.insert("login_url", login_url);
-        context.insert("logout_url", logout_url);
-        if let Some(user_id) = user_id {
+        context.insert("messages", page.messages);
+        context.insert("login_url", page.login_url);
+        context.insert("logout_url", page.logout_url);
+        if let Some(user_id) = page.user_id {
             context.insert("user_id", user_id);
+        }
+        if let Some(form) = &page.form {
+            context.insert("csrf_token", form.csrf_token);
+            context.insert("return_to_param", form.return_to_param);
+            if let Some(return_to) = form.return_to {
+                context.insert("return_to", return_to);
+            }
         }
         self.tera.render(LOGIN, &context)
     }
 }
 
+/// What the login page shows.
+pub(crate) struct LoginPage<'a> {
+    pub messages: &'a [String],
+    /// Where the button goes (`GET`) or the form posts.
+    pub login_url: &'a str,
+    pub logout_url: &'a str,
+    pub user_id: Option<&'a str>,
+    /// With the login started by `POST`: the form's hidden fields.
+    pub form: Option<FormFields<'a>>,
+}
+
+/// The hidden fields of the login form.
+pub(crate) struct FormFields<'a> {
+    pub csrf_token: &'a str,
+    pub return_to_param: &'a str,
+    pub return_to: Option<&'a str>,
+}
+
 impl Templates {
     /// Renders the failure page answered when no failure redirect is configured. Values:
     /// `message`, `login_url`.
-    ///
-    /// # Errors
-    /// When an overriding template fails to render.
-    pub fn failure_page(&self, message: &str, login_url: &str) -> Result<String, tera::Error> {
+    pub(crate) fn failure_page(
+        &self,
+        message: &str,
+        login_url: &str,
+    ) -> Result<String, tera::Error> {
         let mut context = Context::new();
         context.insert("message", message);
         context.insert("login_url", login_url);
@@ -102,13 +121,15 @@ mod tests {
 
     #[test]
     fn values_are_html_escaped() {
+        let messages = ["<script>alert(1)</script>".to_owned()];
         let page = Templates::default()
-            .login_page(
-                &["<script>alert(1)</script>".into()],
-                "/login/twitter",
-                "/logout",
-                None,
-            )
+            .login_page(&LoginPage {
+                messages: &messages,
+                login_url: "/login/twitter",
+                logout_url: "/logout",
+                user_id: None,
+                form: None,
+            })
             .unwrap();
         assert!(
             page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
@@ -125,9 +146,42 @@ mod tests {
     #[test]
     fn signed_in_page_offers_logout() {
         let page = Templates::default()
-            .login_page(&[], "/login/twitter", "/logout", Some("7"))
+            .login_page(&LoginPage {
+                messages: &[],
+                login_url: "/login/twitter",
+                logout_url: "/logout",
+                user_id: Some("7"),
+                form: None,
+            })
             .unwrap();
         assert!(page.contains("action=\"&#x2F;logout\""), "{page}");
         assert!(!page.contains("Sign in with Twitter"));
+    }
+
+    #[test]
+    fn with_a_form_the_button_posts_its_token_and_return_to() {
+        let page = Templates::default()
+            .login_page(&LoginPage {
+                messages: &[],
+                login_url: "/login/twitter",
+                logout_url: "/logout",
+                user_id: None,
+                form: Some(FormFields {
+                    csrf_token: "tok\"en",
+                    return_to_param: "next",
+                    return_to: Some("/a?b=1&c=\"2\""),
+                }),
+            })
+            .unwrap();
+        assert!(page.contains("method=\"post\""), "{page}");
+        assert!(
+            page.contains("name=\"csrf_token\" value=\"tok&quot;en\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("name=\"next\" value=\"&#x2F;a?b=1&amp;c=&quot;2&quot;\""),
+            "{page}"
+        );
+        assert!(!page.contains("<a class=\"twitter\""), "{page}");
     }
 }

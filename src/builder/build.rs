@@ -166,6 +166,8 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
         resolve_timeout: b.resolve_timeout,
         return_to_param: b.return_to_param,
         guard,
+        post_login_start: b.post_login_start,
+        secure_cookies: callback.scheme().eq_ignore_ascii_case("https"),
         templates: Arc::new(b.templates),
         spent: SpentTokens::default(),
     })

@@ -67,6 +67,7 @@ pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) login_rate_limit: Option<(u32, Duration)>,
     pub(crate) rate_limit_key: Option<crate::guard::KeyFn>,
     pub(crate) max_in_flight_provider_calls: usize,
+    pub(crate) post_login_start: bool,
 }
 
 impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
@@ -159,6 +160,7 @@ impl TwitterLoginMiddlewareBuilder {
             login_rate_limit: Some((start::DEFAULT_LOGIN_RATE, Duration::from_secs(60))),
             rate_limit_key: None,
             max_in_flight_provider_calls: start::DEFAULT_MAX_IN_FLIGHT,
+            post_login_start: false,
         }
     }
 

@@ -112,3 +112,28 @@ impl TwitterLoginMiddlewareBuilder {
         self
     }
 }
+
+impl TwitterLoginMiddlewareBuilder {
+    /// Start the login with a `POST` of the login page's form, which carries a CSRF token
+    /// (`true`), instead of a `GET` of the login path (`false`, the default, as passport).
+    ///
+    /// With `POST`, another site can neither start a login for a visitor nor make them spend
+    /// the app's quota at X by linking or framing: the form's token must equal the
+    /// `twitter_login_csrf` cookie the page set (`HttpOnly`, `SameSite=Strict`, scoped to the
+    /// login path, `Secure` when the callback URL is https; no session is written for it), and
+    /// a form the browser says came from another site is refused (403). A `GET` of the login
+    /// path then answers the login page with the form instead of starting a login. OmniAuth 2
+    /// made this its default after CVE-2015-9284. An app's own `login.html` must render the
+    /// form when `csrf_token` is set (see [`Templates`](crate::Templates)).
+    ///
+    /// ```
+    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .post_login_start(true);
+    /// assert!(builder.build().is_ok());
+    /// ```
+    pub fn post_login_start(mut self, post: bool) -> Self {
+        self.post_login_start = post;
+        self
+    }
+}

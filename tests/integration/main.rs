@@ -30,6 +30,8 @@ mod options;
 mod outages;
 /// Requests the middleware does not own.
 mod passthrough;
+/// The login started by `POST` with a CSRF token.
+mod post_start;
 /// A provider answering errors, garbage or nothing.
 mod provider_faults;
 /// The app's resolve step.

@@ -92,6 +92,26 @@ impl Browser {
         self.post_with(url, &[]).await
     }
 
+    /// A `POST` of a form (`application/x-www-form-urlencoded`) with these headers too.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut request = self
+            .client
+            .post(url)
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        self.send(request, Some(&body)).await
+    }
+
     /// A `POST` with these headers too (`Origin`, `Sec-Fetch-Site`, ... as a browser sends them).
     pub async fn post_with(&self, url: &str, headers: &[(&str, &str)]) -> Page {
         let mut request = self.client.post(url);

@@ -358,6 +358,17 @@ impl TestApp {
         .await
     }
 
+    /// Approves the login whose redirect to the provider is `location`; returns the callback
+    /// URL (not yet visited).
+    pub async fn approve_location(
+        &self,
+        browser: &Browser,
+        location: &str,
+        screen_name: &str,
+    ) -> String {
+        approve_redirect(browser, location, &self.provider.base_url(), screen_name).await
+    }
+
     /// A whole login as `screen_name`; returns the callback's response.
     pub async fn login(&self, browser: &Browser, screen_name: &str) -> Page {
         let callback = self.approve(browser, screen_name).await;
@@ -398,6 +409,17 @@ pub async fn approve_at(
     let start = browser.get(start).await;
     assert_eq!(start.status, 302, "login start: {}", start.body);
     let authenticate = start.location.expect("a redirect to the provider");
+    approve_redirect(browser, &authenticate, provider, screen_name).await
+}
+
+/// Approves, as `screen_name`, the login the app's redirect to the provider (`authenticate`)
+/// started; returns the callback URL the provider redirected to (not yet visited).
+pub async fn approve_redirect(
+    browser: &Browser,
+    authenticate: &str,
+    provider: &str,
+    screen_name: &str,
+) -> String {
     let approve = match authenticate.split_once("/i/oauth2/authorize?") {
         Some((_, query)) => {
             browser
@@ -408,7 +430,7 @@ pub async fn approve_at(
         }
         None => {
             let token =
-                query_value(&authenticate, "oauth_token").expect("oauth_token in the redirect");
+                query_value(authenticate, "oauth_token").expect("oauth_token in the redirect");
             browser
                 .get(&format!(
                     "{provider}/oauth/authenticate/approve?oauth_token={token}&user={screen_name}"
