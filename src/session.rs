@@ -20,6 +20,10 @@ pub const MESSAGES_KEY: &str = "messages";
 /// At most this many messages are kept; older ones are dropped first.
 const MAX_MESSAGES: usize = 8;
 
+/// How far another instance's clock may run ahead of this one's, in seconds, for a pending
+/// login it issued to still count as fresh here.
+const CLOCK_SKEW_SECS: u64 = 30;
+
 /// A login started in this session and not yet finished.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingLogin {
@@ -75,7 +79,9 @@ fn load(session: &Session, key: &str, now: u64, ttl: Duration) -> Vec<Pending> {
         }
     };
     list.into_iter()
-        .filter(|p| p.i <= now && now - p.i < ttl.as_secs())
+        // Issued at most CLOCK_SKEW_SECS "in the future": another instance's clock may be a
+        // little ahead of this one's.
+        .filter(|p| p.i <= now + CLOCK_SKEW_SECS && now.saturating_sub(p.i) < ttl.as_secs())
         .collect()
 }
 
@@ -340,6 +346,28 @@ mod tests {
             "token",
             "secret",
             Duration::from_millis(1500)
+        ));
+    }
+
+    #[test]
+    fn a_login_issued_by_an_instance_whose_clock_is_ahead_is_still_fresh() {
+        for (ahead, found) in [
+            (1, true),
+            (CLOCK_SKEW_SECS, true),
+            (CLOCK_SKEW_SECS + 1, false),
+        ] {
+            let session = TestRequest::default().to_srv_request().get_session();
+            remember_at(&session, KEY, &temporary("t"), 4, TTL, 1_000_000 + ahead).unwrap();
+            let taken = take_at(&session, KEY, "t", TTL, 1_000_000).unwrap();
+            assert_eq!(matches!(taken, Taken::Found(_)), found, "{ahead} s ahead");
+        }
+        // Ahead or not, it expires with the ttl.
+        let session = TestRequest::default().to_srv_request().get_session();
+        remember_at(&session, KEY, &temporary("t"), 4, TTL, 1_000_000).unwrap();
+        let late = 1_000_000 + TTL.as_secs();
+        assert!(matches!(
+            take_at(&session, KEY, "t", TTL, late).unwrap(),
+            Taken::Empty
         ));
     }
 }
