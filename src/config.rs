@@ -72,6 +72,9 @@ pub(crate) struct Config {
     pub templates: Arc<Templates>,
     /// The tokens this middleware's callbacks spent (see [`crate::replay`]).
     pub spent: SpentTokens,
+    /// The tokens every instance's callbacks spent, in Redis.
+    #[cfg(feature = "redis")]
+    pub shared_spent: Option<crate::RedisSpentTokens>,
 }
 
 impl Config {

@@ -117,6 +117,10 @@ pub(crate) enum LoginFailure {
     /// The session could not be read or written, or identity is not set up.
     #[error("session: {0}")]
     Session(String),
+    /// A store the login needs (the shared set of spent keys) cannot be reached.
+    #[error("unavailable: {0}")]
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    Unavailable(String),
     /// A login form post without the form's CSRF token, or that the browser says came from
     /// another site, or that could not be read.
     #[error("login form refused: {0}")]
@@ -146,7 +150,7 @@ impl LoginFailure {
     /// | malformed callback | 400 |
     /// | provider timeout | 504 |
     /// | other provider errors, profile mismatch | 502 |
-    /// | resolve step: unavailable | 503 |
+    /// | resolve step: unavailable, shared spent keys unreachable | 503 |
     /// | resolve step: internal, session | 500 |
     /// | rate limit, provider calls in flight | 429 |
     /// | a cross-site start that would evict a pending login, a refused login form | 403 |
@@ -165,6 +169,7 @@ impl LoginFailure {
             LoginFailure::ResolveUser(e) if e.kind() == ResolveErrorKind::Unavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            LoginFailure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             LoginFailure::ResolveUser(_) | LoginFailure::Session(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -213,6 +218,9 @@ impl LoginFailure {
             LoginFailure::NoUser(Some(message)) => message,
             LoginFailure::NoUser(None) => "Your Twitter account may not sign in here.",
             LoginFailure::ResolveUser(e) if e.kind() == ResolveErrorKind::Unavailable => {
+                "Sign-in is temporarily unavailable. Please try again later."
+            }
+            LoginFailure::Unavailable(_) => {
                 "Sign-in is temporarily unavailable. Please try again later."
             }
             LoginFailure::ResolveUser(_) | LoginFailure::Session(_) => {

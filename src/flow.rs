@@ -151,7 +151,7 @@ async fn finish(
             // The user cancelled: the pending login is spent either way.
             if let Some(key) = key {
                 if let Taken::Found(pending) = take(&session, config, &key)? {
-                    spend(config, &pending);
+                    spend_unused(config, &pending).await;
                 }
             }
             return Err(LoginFailure::Denied);
@@ -164,7 +164,7 @@ async fn finish(
             return Err(match taken {
                 // The authorization is over either way: its pending login is spent.
                 Taken::Found(pending) => {
-                    spend(config, &pending);
+                    spend_unused(config, &pending).await;
                     error.into()
                 }
                 // An error for no login of this session: nothing the provider said to believe
@@ -183,8 +183,9 @@ async fn finish(
         Taken::Mismatch => return Err(LoginFailure::TokenMismatch),
         Taken::Empty => return Err(LoginFailure::NoPendingLogin),
     };
-    // A copy of an older cookie may still list it: the middleware remembers what was spent.
-    if !spend(config, &pending) {
+    // A copy of an older cookie may still list it, or another instance may be racing this
+    // callback: the middleware (and, when shared, every instance) remembers what was spent.
+    if !spend(config, &pending).await? {
         return Err(LoginFailure::Replayed);
     }
     let return_to = pending.return_to.take();
@@ -229,11 +230,33 @@ fn take(session: &Session, config: &Config, key: &str) -> Result<Taken, LoginFai
         .map_err(|e| LoginFailure::Session(e.to_string()))
 }
 
-/// Marks the pending login's key as spent; `false` when it already was.
-fn spend(config: &Config, pending: &PendingLogin) -> bool {
+/// Marks the pending login's key as spent, here and (when configured) for every instance;
+/// `Ok(false)` when it already was.
+async fn spend(config: &Config, pending: &PendingLogin) -> Result<bool, LoginFailure> {
     let now = session::now();
-    let expires = now + config.pending_login_ttl.as_secs();
-    config.spent.spend(&pending.key, now, expires)
+    let valid_for = session::valid_for(config.pending_login_ttl);
+    if !config
+        .spent
+        .spend(&pending.key, now, now + valid_for.as_secs())
+    {
+        return Ok(false);
+    }
+    #[cfg(feature = "redis")]
+    if let Some(shared) = &config.shared_spent {
+        return shared
+            .spend(&pending.key, valid_for)
+            .await
+            .map_err(LoginFailure::Unavailable);
+    }
+    Ok(true)
+}
+
+/// Spends a pending login the callback ended without using (denied, an error): a failure to
+/// record it only goes to the log, the login fails either way.
+async fn spend_unused(config: &Config, pending: &PendingLogin) {
+    if let Err(e) = spend(config, pending).await {
+        tracing::warn!(error = %e, "could not record a spent pending login");
+    }
 }
 
 /// Logs the user in with actix-identity, which renews the session id (fixation protection).

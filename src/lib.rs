@@ -33,6 +33,8 @@ mod text;
 
 mod deadline_store;
 #[cfg(feature = "redis")]
+mod redis_spent;
+#[cfg(feature = "redis")]
 mod redis_store;
 mod routes;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -53,6 +55,8 @@ pub use middleware::InnerTwitterLoginMiddleware;
 pub use middleware::TwitterLoginMiddleware;
 pub use oauth1::ProfileErrorPolicy;
 pub use profile::{Profile, ProfileSource};
+#[cfg(feature = "redis")]
+pub use redis_spent::{redis_spent_tokens, RedisSpentTokens};
 #[cfg(feature = "redis")]
 pub use redis_store::{redis_session_store, RedisStoreError, RedisStoreOptions};
 pub use resolve::{ProfileIdResolver, ResolveError, ResolveErrorKind, ResolveUser, Verdict};

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use actix_session::storage::RedisSessionStore;
-use deadpool_redis::{Config, Runtime};
+use deadpool_redis::{Config, Pool, Runtime};
 
 use crate::deadline_store::DeadlineStore;
 
@@ -65,6 +65,18 @@ pub async fn redis_session_store(
     url: &str,
     options: &RedisStoreOptions,
 ) -> Result<DeadlineStore<RedisSessionStore>, RedisStoreError> {
+    let pool = checked_pool(url, options).await?;
+    let store = RedisSessionStore::new_pooled(pool)
+        .await
+        .map_err(|e| RedisStoreError::Unreachable(e.into()))?;
+    Ok(DeadlineStore::new(store, options.timeout))
+}
+
+/// A pool on `url` with the options' size and timeouts, checked once to answer.
+pub(crate) async fn checked_pool(
+    url: &str,
+    options: &RedisStoreOptions,
+) -> Result<Pool, RedisStoreError> {
     let timeout = Some(options.timeout);
     let pool = Config::from_url(url)
         .builder()
@@ -82,8 +94,5 @@ pub async fn redis_session_store(
             .await
             .map_err(|e| RedisStoreError::Unreachable(e.into()))?,
     );
-    let store = RedisSessionStore::new_pooled(pool)
-        .await
-        .map_err(|e| RedisStoreError::Unreachable(e.into()))?;
-    Ok(DeadlineStore::new(store, options.timeout))
+    Ok(pool)
 }

@@ -24,6 +24,12 @@ const MAX_MESSAGES: usize = 8;
 /// login it issued to still count as fresh here.
 const CLOCK_SKEW_SECS: u64 = 30;
 
+/// How long a pending login issued now may be accepted somewhere: its ttl, plus the clock
+/// skew allowed between instances.
+pub(crate) fn valid_for(ttl: Duration) -> Duration {
+    ttl + Duration::from_secs(CLOCK_SKEW_SECS)
+}
+
 /// A login started in this session and not yet finished.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingLogin {

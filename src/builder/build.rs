@@ -167,6 +167,8 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
         return_to_param: b.return_to_param,
         guard,
         post_login_start: b.post_login_start,
+        #[cfg(feature = "redis")]
+        shared_spent: b.shared_spent,
         secure_cookies: callback.scheme().eq_ignore_ascii_case("https"),
         templates: Arc::new(b.templates),
         spent: SpentTokens::default(),

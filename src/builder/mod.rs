@@ -68,6 +68,8 @@ pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) rate_limit_key: Option<crate::guard::KeyFn>,
     pub(crate) max_in_flight_provider_calls: usize,
     pub(crate) post_login_start: bool,
+    #[cfg(feature = "redis")]
+    pub(crate) shared_spent: Option<crate::RedisSpentTokens>,
 }
 
 impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
@@ -161,6 +163,8 @@ impl TwitterLoginMiddlewareBuilder {
             rate_limit_key: None,
             max_in_flight_provider_calls: start::DEFAULT_MAX_IN_FLIGHT,
             post_login_start: false,
+            #[cfg(feature = "redis")]
+            shared_spent: None,
         }
     }
 

@@ -137,3 +137,25 @@ impl TwitterLoginMiddlewareBuilder {
         self
     }
 }
+
+#[cfg(feature = "redis")]
+impl TwitterLoginMiddlewareBuilder {
+    /// Records spent callback keys in Redis as well, for every instance (feature `redis`):
+    /// with sessions in Redis and several instances, two callbacks racing one pending login on
+    /// two instances would otherwise both pass, since each instance remembers only what it
+    /// spent itself. Default: none (each middleware's memory only).
+    ///
+    /// ```no_run
+    /// # use actix_twitter_login::{redis_spent_tokens, RedisStoreOptions, TwitterLoginMiddleware};
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let spent = redis_spent_tokens("redis://127.0.0.1:6379", &RedisStoreOptions::default()).await?;
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .shared_spent_tokens(spent);
+    /// assert!(builder.build().is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub fn shared_spent_tokens(mut self, spent: crate::RedisSpentTokens) -> Self {
+        self.shared_spent = Some(spent);
+        self
+    }
+}

@@ -126,3 +126,49 @@ async fn redis_going_away_is_a_clean_error_and_recovers() {
     assert_eq!(app.me(&again).await, app.me(&browser).await);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn the_shared_spent_set_going_away_fails_callbacks_before_x() {
+    use actix_twitter_login::{redis_spent_tokens, RedisStoreOptions};
+    use actix_twitter_login_testkit::MockEndpoint;
+
+    use crate::common::{backend, Proxy, Sessions};
+
+    let proxy = Proxy::start(&backend::host_port(&backend::redis_url()));
+    let options = RedisStoreOptions {
+        timeout: Duration::from_secs(1),
+        ..RedisStoreOptions::default()
+    };
+    let spent = redis_spent_tokens(&format!("redis://{}", proxy.addr()), &options)
+        .await
+        .expect("Redis through the proxy");
+    let app = TestApp::setup()
+        .backend(Backend::PostgresRedis)
+        .sessions(Sessions::Cookie)
+        .configure(move |b| b.shared_spent_tokens(spent))
+        .start()
+        .await;
+    let browser = Browser::new();
+    let callback = app.approve(&browser, "alice").await;
+    proxy.cut();
+    let page = browser.get(&callback).await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert!(
+        page.body.contains("temporarily unavailable"),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.provider.requests(MockEndpoint::AccessToken), 0);
+
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done = app.login(&Browser::new(), "alice").await;
+        if done.location.as_deref() == Some("/") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery: {}", done.body);
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.stop().await;
+}

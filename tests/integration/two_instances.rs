@@ -5,11 +5,14 @@ use crate::common::{
     approve, backend::redis_url, bind, me, redis_store, serve, store_options, Backend, Browser,
     Database, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET,
 };
+use std::time::Duration;
+
 use actix_twitter_login::{
+    redis_spent_tokens,
     store::{self, DieselResolver},
-    TwitterLoginMiddleware,
+    RedisStoreOptions, TwitterLoginMiddleware,
 };
-use actix_twitter_login_testkit::{MockProvider, MockUser, RunningProvider};
+use actix_twitter_login_testkit::{Fault, MockEndpoint, MockProvider, MockUser, RunningProvider};
 use actix_web::dev::ServerHandle;
 use futures_util::future::join_all;
 
@@ -39,10 +42,16 @@ impl Pair {
             let pool =
                 store::connect(&database.url, &store_options()).expect("PostgreSQL is reachable");
             store::run_migrations(&pool).expect("migrate");
+            let spent = redis_spent_tokens(&redis_url(), &RedisStoreOptions::default())
+                .await
+                .expect("Redis is reachable");
             let twitter =
                 TwitterLoginMiddleware::builder(CONSUMER_KEY, CONSUMER_SECRET, &callback_url)
                     .api_base_url(provider.base_url())
                     .resolve_user(DieselResolver::new(pool.clone()))
+                    .shared_spent_tokens(spent)
+                    // Every browser comes from 127.0.0.1.
+                    .without_login_rate_limit()
                     .build()
                     .unwrap();
             let sessions = redis_store(&redis_url()).await;
@@ -153,5 +162,36 @@ async fn two_hundred_parallel_first_logins_of_twenty_accounts_make_twenty_users(
     assert_eq!(ids.len(), 20);
     assert_eq!(pair.database.count("users"), 20);
     assert_eq!(pair.database.count("federated_credentials"), 20);
+    pair.stop().await;
+}
+
+#[actix_web::test]
+async fn one_callback_raced_on_both_instances_signs_in_once() {
+    let pair = Pair::start(&[MockUser::new("1001", "alice", "Alice")]).await;
+    let browser = Browser::new();
+    let provider = pair.provider.base_url();
+    let on_b = approve(&browser, &pair.a, &provider, "alice").await;
+    let on_a = on_b.replacen(&pair.b, &pair.a, 1);
+    // Both instances read the session (in Redis) before either writes it back: the
+    // provider holds each access-token call a while.
+    pair.provider.inject(
+        MockEndpoint::AccessToken,
+        Fault::Delay(Duration::from_millis(500)),
+    );
+    let (first, second) = futures_util::future::join(browser.get(&on_b), browser.get(&on_a)).await;
+    let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [302, 401], "{} / {}", first.body, second.body);
+    let refused = if first.status == 401 { &first } else { &second };
+    assert!(
+        refused.body.contains("already used") || refused.body.contains("expired"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        pair.provider.requests(MockEndpoint::AccessToken),
+        1,
+        "the loser never reached X"
+    );
     pair.stop().await;
 }
