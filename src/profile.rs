@@ -34,7 +34,8 @@ pub struct Profile {
     pub provider: &'static str,
     /// The user's id as a string (`id_str`, or `id`, never through a float).
     pub id: String,
-    /// The handle (`username` / `screen_name`).
+    /// The handle (`username` / `screen_name`), for display. Its owner can change it, and
+    /// another account can then take it: identify users by [`id`](Self::id), never by this.
     pub username: String,
     /// The display name (`name`), if the source has one.
     pub display_name: Option<String>,

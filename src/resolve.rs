@@ -82,7 +82,8 @@ impl StdError for ResolveError {
 ///
 /// fn assert_resolve_user(_: impl ResolveUser) {}
 /// assert_resolve_user(|_credentials, profile: actix_twitter_login::Profile| async move {
-///     Ok(if profile.username == "banned" {
+///     // By id: a username can change hands.
+///     Ok(if profile.id == "783214" {
 ///         Verdict::NoUser(Some("This account may not sign in.".into()))
 ///     } else {
 ///         Verdict::User(format!("twitter:{}", profile.id))

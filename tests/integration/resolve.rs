@@ -6,14 +6,14 @@ use crate::common::{Browser, TestApp};
 use actix_twitter_login::{Profile, ResolveError, Verdict};
 
 #[actix_web::test]
-async fn a_verifier_returning_no_user_fails_with_its_message() {
+async fn a_resolve_step_returning_no_user_fails_with_its_message() {
     let app = TestApp::setup()
         .own_resolver()
         .configure(|b| {
             b.failure_redirect("/login")
                 .failure_message(true)
                 .resolve_user(|_creds, profile: Profile| async move {
-                    Ok(if profile.username == "bob" {
+                    Ok(if profile.id == "1002" {
                         Verdict::NoUser(Some("Invite required".into()))
                     } else {
                         Verdict::User(profile.id)
