@@ -152,3 +152,36 @@ async fn a_cross_site_start_does_not_evict_a_pending_login() {
     }
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_callback_turned_away_keeps_its_pending_login_for_a_retry() {
+    let app = TestApp::setup()
+        .configure(|b| b.max_in_flight_provider_calls(1))
+        .start()
+        .await;
+    let (user, other) = (Browser::new(), Browser::new());
+    let callback = app.approve(&user, "alice").await;
+    app.provider.inject(
+        MockEndpoint::RequestToken,
+        Fault::Delay(Duration::from_millis(1500)),
+    );
+    let start_url = app.url("/login/twitter");
+    let slow_start = other.get(&start_url);
+    let turned_away = async {
+        for _ in 0..500 {
+            if app.provider.requests(MockEndpoint::RequestToken) > 1 {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 2);
+        user.get(&callback).await
+    };
+    let (_, refused) = futures_util::future::join(slow_start, turned_away).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert_eq!(app.provider.requests(MockEndpoint::AccessToken), 0);
+    // The pending login is still there: the retry signs in.
+    let retry = user.get(&callback).await;
+    assert_eq!(retry.location.as_deref(), Some("/"), "{}", retry.body);
+    app.stop().await;
+}
