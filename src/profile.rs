@@ -175,13 +175,16 @@ fn is_decimal(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok()
 }
 
-/// A required handle: a non-empty string without whitespace or control characters.
+/// A required handle: a non-empty string without whitespace, control or bidirectional-control
+/// characters.
 fn handle(object: &Map<String, Value>, key: &str) -> Result<String, String> {
     match object.get(key) {
         Some(Value::String(name))
             if !name.is_empty()
                 && name.chars().count() <= HANDLE_CHARS
-                && !name.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+                && !name
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || text::is_bidi_control(c)) =>
         {
             Ok(name.clone())
         }

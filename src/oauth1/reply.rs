@@ -8,7 +8,10 @@
 use std::borrow::Cow;
 
 use super::TemporaryCredentials;
-use crate::credentials::{Secret, TokenCredentials};
+use crate::{
+    credentials::{Secret, TokenCredentials},
+    text,
+};
 
 /// Why a token reply could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,11 +70,9 @@ pub(crate) fn access_reply(body: &[u8]) -> Result<AccessReply, ReplyError> {
     }
     // The same rule as the profile's handle: it may become the user's name.
     let handle = screen_name.chars().count() <= 64
-        && !screen_name.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        });
+        && !screen_name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || text::is_bidi_control(c));
     if !handle {
         return Err(ReplyError::Invalid("screen_name"));
     }
@@ -218,8 +219,21 @@ mod tests {
             let body = ACCESS_TOKEN.replace("user_id=6253282", &format!("user_id={bad}"));
             assert_eq!(access(&body), Err(ReplyError::Invalid("user_id")), "{bad}");
         }
-        let body = ACCESS_TOKEN.replace("screen_name=xapi", "screen_name=x%0D%0Aapi");
-        assert_eq!(access(&body), Err(ReplyError::Invalid("screen_name")));
+        // A handle: no whitespace, control or bidirectional-control characters.
+        for bad in [
+            "x%0D%0Aapi",
+            "x%20api",
+            "x%E2%80%AEapi",
+            "xapi%E2%81%A6",
+            "x%D8%9Capi",
+        ] {
+            let body = ACCESS_TOKEN.replace("screen_name=xapi", &format!("screen_name={bad}"));
+            assert_eq!(
+                access(&body),
+                Err(ReplyError::Invalid("screen_name")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -76,6 +76,9 @@ fn users_me_errors() {
         r#","username":5"#,
         r#","username":"x y""#,
         r#","username":"x\n""#,
+        r#","username":"ab\u202Ecd""#,
+        r#","username":"\u2066ab""#,
+        r#","username":"ab\u061C""#,
     ] {
         let error = reject(&format!(r#"{{"data":{{"id":"1"{username}}}}}"#));
         assert_eq!(error, "`username` is missing or not a handle", "{username}");
