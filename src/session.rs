@@ -20,6 +20,14 @@ pub const MESSAGES_KEY: &str = "messages";
 /// At most this many messages are kept; older ones are dropped first.
 const MAX_MESSAGES: usize = 8;
 
+/// The most pending logins a session may hold (the builder refuses a larger
+/// `max_pending_logins`): with actix-session's cookie store they live in the session's
+/// encrypted cookie, which browsers drop, silently, past 4096 bytes. Five pending logins at
+/// their largest (an OAuth 1.0a temporary token of 256 bytes and secret of 128; OAuth 2.0's
+/// state and code verifier are smaller), three messages and an identity make a `Set-Cookie`
+/// of about 3.8 KB; six would pass 4 KB.
+pub(crate) const MAX_PENDING_LOGINS: usize = 5;
+
 /// A login started in this session and not yet finished.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingLogin {
@@ -174,6 +182,9 @@ pub fn take_messages(session: &Session) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod cookie_size;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::{oauth1, oauth2, protocols::ClientSettings, TwitterLoginMiddlewareBuilder};
 use crate::{
     config::Config, error::ConfigError, middleware::TwitterLoginMiddleware, protocol::Protocol,
-    replay::SpentTokens, validate,
+    replay::SpentTokens, session::MAX_PENDING_LOGINS, validate,
 };
 
 impl TwitterLoginMiddlewareBuilder {
@@ -14,7 +14,8 @@ impl TwitterLoginMiddlewareBuilder {
     /// # Errors
     /// A [`ConfigError`] naming the bad value: an empty consumer key or secret, a callback URL
     /// that is not absolute http(s), a path without a leading `/`, a provider URL that is not
-    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit.
+    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit, more
+    /// pending logins than a session cookie holds.
     ///
     /// ```
     /// # use actix_twitter_login::{ConfigError, TwitterLoginMiddleware};
@@ -55,6 +56,12 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
     if b.max_pending_logins == 0 {
         return Err(ConfigError::Zero {
             option: "max_pending_logins",
+        });
+    }
+    if b.max_pending_logins > MAX_PENDING_LOGINS {
+        return Err(ConfigError::MaxPendingLogins {
+            value: b.max_pending_logins,
+            max: MAX_PENDING_LOGINS,
         });
     }
     if b.resolve_timeout.is_zero() {
@@ -126,7 +133,7 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
 mod tests {
     use crate::{
         builder::TwitterLoginMiddlewareBuilder, error::ConfigError, protocol::Protocol,
-        TwitterLoginMiddleware,
+        session::MAX_PENDING_LOGINS, TwitterLoginMiddleware,
     };
 
     fn client(b: TwitterLoginMiddlewareBuilder) -> crate::oauth1::Client {
@@ -236,6 +243,41 @@ mod tests {
                 option: "client_secret"
             }
         );
+    }
+
+    #[test]
+    fn max_pending_logins_is_at_most_what_a_session_cookie_holds() {
+        let oauth1 = || TwitterLoginMiddlewareBuilder::new("key", "secret", "http://127.0.0.1/cb");
+        for b in [oauth1(), oauth2_builder()] {
+            let config = super::config(b.max_pending_logins(MAX_PENDING_LOGINS)).unwrap();
+            assert_eq!(config.max_pending_logins, MAX_PENDING_LOGINS);
+        }
+        for b in [oauth1(), oauth2_builder()] {
+            assert_eq!(
+                refused(b.max_pending_logins(MAX_PENDING_LOGINS + 1)),
+                ConfigError::MaxPendingLogins {
+                    value: MAX_PENDING_LOGINS + 1,
+                    max: MAX_PENDING_LOGINS
+                }
+            );
+        }
+        let err = refused(oauth1().max_pending_logins(usize::MAX));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`max_pending_logins` is {}, more than the {MAX_PENDING_LOGINS} pending logins \
+                 a session cookie can hold",
+                usize::MAX
+            )
+        );
+        assert_eq!(
+            refused(oauth1().max_pending_logins(0)),
+            ConfigError::Zero {
+                option: "max_pending_logins"
+            }
+        );
+        // The default is within the bound.
+        assert!(super::config(oauth1()).unwrap().max_pending_logins <= MAX_PENDING_LOGINS);
     }
 
     #[test]
