@@ -72,6 +72,19 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// `max_pending_logins` is more than a session can hold: with the cookie store, that many
+    /// pending logins could take the session cookie past the 4096 bytes browsers keep, and
+    /// logins would fail without a word.
+    #[error(
+        "`max_pending_logins` is {value}, more than the {max} pending logins a session cookie \
+         can hold"
+    )]
+    MaxPendingLogins {
+        /// The value given.
+        value: usize,
+        /// The largest value accepted.
+        max: usize,
+    },
     /// A duration or limit is zero (for `pending_login_ttl`: under one second, as pending
     /// logins are timed in whole seconds).
     #[error("`{option}` must be greater than zero (pending_login_ttl: at least one second)")]

@@ -37,7 +37,9 @@ pub struct Profile {
     /// The handle (`username` / `screen_name`), for display. Its owner can change it, and
     /// another account can then take it: identify users by [`id`](Self::id), never by this.
     pub username: String,
-    /// The display name (`name`), if the source has one.
+    /// The display name (`name`), if the source has one: without control or bidirectional
+    /// control characters, trimmed, and at most 50 characters (X's limit; a longer one is
+    /// cut); `None` when nothing is left.
     pub display_name: Option<String>,
     /// Profile image URLs.
     pub photos: Vec<String>,
@@ -97,7 +99,7 @@ impl Profile {
             provider: "twitter",
             id,
             username,
-            display_name: text_field(&data, "name"),
+            display_name: display_name(&data),
             photos: text_field(&data, "profile_image_url").into_iter().collect(),
             emails: text_field(&data, "confirmed_email").into_iter().collect(),
             source: ProfileSource::UsersMe,
@@ -136,7 +138,7 @@ impl Profile {
             provider: "twitter",
             id,
             username,
-            display_name: text_field(&user, "name"),
+            display_name: display_name(&user),
             photos: text_field(&user, "profile_image_url_https")
                 .into_iter()
                 .collect(),
@@ -149,6 +151,9 @@ impl Profile {
 
 /// The longest handle accepted (X's are at most 15 characters; older ones a little longer).
 const HANDLE_CHARS: usize = 64;
+
+/// The most characters kept of a display name (X allows 50).
+const DISPLAY_NAME_CHARS: usize = 50;
 
 /// The body as a JSON object.
 fn object(body: &[u8]) -> Result<Map<String, Value>, String> {
@@ -176,18 +181,35 @@ fn is_decimal(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok()
 }
 
-/// A required handle: a non-empty string without whitespace or control characters.
+/// A required handle: a non-empty string without whitespace, control or bidirectional-control
+/// characters.
 fn handle(object: &Map<String, Value>, key: &str) -> Result<String, String> {
     match object.get(key) {
         Some(Value::String(name))
             if !name.is_empty()
                 && name.chars().count() <= HANDLE_CHARS
-                && !name.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+                && !name
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || text::is_bidi_control(c)) =>
         {
             Ok(name.clone())
         }
         _ => Err(format!("`{key}` is missing or not a handle")),
     }
+}
+
+/// The display name, `name`: its control and bidirectional-control characters removed,
+/// trimmed, and cut after [`DISPLAY_NAME_CHARS`] characters; `None` when absent, not a string,
+/// or nothing is left.
+fn display_name(object: &Map<String, Value>) -> Option<String> {
+    let name = object.get("name")?.as_str()?;
+    let kept: String = name
+        .chars()
+        .filter(|&c| !c.is_control() && !text::is_bidi_control(c))
+        .collect();
+    let cut: String = kept.trim().chars().take(DISPLAY_NAME_CHARS).collect();
+    let cut = cut.trim_end();
+    (!cut.is_empty()).then(|| cut.to_owned())
 }
 
 /// An optional string field: `None` when absent, not a string, or blank.

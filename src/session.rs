@@ -30,6 +30,20 @@ pub(crate) fn valid_for(ttl: Duration) -> Duration {
     ttl + Duration::from_secs(CLOCK_SKEW_SECS)
 }
 
+/// The most pending logins a session may hold (the builder refuses a larger
+/// `max_pending_logins`): with actix-session's cookie store they live in the session's
+/// encrypted cookie, which browsers drop, silently, past 4096 bytes. Five pending logins at
+/// their largest (an OAuth 1.0a temporary token of 256 bytes and secret of 128; OAuth 2.0's
+/// state and code verifier are smaller), three messages and an identity make a `Set-Cookie`
+/// of about 3.8 KB; six would pass 4 KB. A return-to path makes a pending login larger:
+/// [`MAX_PENDING_BYTES`] bounds the list whatever its entries hold.
+pub(crate) const MAX_PENDING_LOGINS: usize = 5;
+
+/// The most the pending-login list may take in the session, as JSON: past it the oldest are
+/// dropped (the newest always stays), so the cookie stays under 4 KB with return-to paths too.
+/// Five of the largest pending logins without a return-to take about 2,130 bytes.
+pub(crate) const MAX_PENDING_BYTES: usize = 2200;
+
 /// A login started in this session and not yet finished.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingLogin {
@@ -127,6 +141,11 @@ pub(crate) fn remember_at(
     });
     let excess = list.len().saturating_sub(max);
     list.drain(..excess);
+    while list.len() > 1
+        && serde_json::to_string(&list).map_or(0, |json| json.len()) > MAX_PENDING_BYTES
+    {
+        list.remove(0);
+    }
     store(session, key, &list)
 }
 
@@ -198,6 +217,9 @@ pub fn take_messages(session: &Session) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod cookie_size;
 
 #[cfg(test)]
 mod tests {

@@ -82,8 +82,14 @@ pub(crate) fn excerpt(bytes: &[u8], max: usize) -> Option<String> {
     clean(&decode(head)?, max)
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Unicode's bidirectional controls (the `Bidi_Control` property): the Arabic letter mark, the
+/// left-to-right and right-to-left marks, the embeddings and overrides, and the isolates. In
+/// text they can reorder what follows, e.g. make a name or log line read backwards.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 #[cfg(test)]
@@ -98,6 +104,10 @@ mod tests {
         );
         assert_eq!(clean(" \n\t ", 50), None);
         assert_eq!(clean("\u{7}\u{202e}", 50), None);
+        assert_eq!(
+            clean("\u{61c}\u{200e}\u{200f}\u{202a}\u{2066}\u{2069}", 50),
+            None
+        );
     }
 
     #[test]

@@ -63,9 +63,6 @@ pub(crate) fn path(option: &'static str, value: &str) -> Result<(), ConfigError>
     if value.contains(['?', '#']) {
         return Err(bad("a route path has no query or fragment"));
     }
-    if value.contains(['{', '}']) {
-        return Err(bad("a route path is matched as it is: no `{..}` segments"));
-    }
     Ok(())
 }
 
@@ -110,6 +107,12 @@ fn local_path_problem(value: &str) -> Option<&'static str> {
     }
     if value.chars().any(char::is_whitespace) {
         return Some("it must not contain whitespace");
+    }
+    // What a browser always percent-encodes in a URL: raw, it is no path a browser sent.
+    if value.contains(['"', '<', '>', '^', '`', '{', '|', '}']) {
+        return Some(
+            "it must not contain `\"`, `<`, `>`, `^`, a backtick, `{`, `|` or `}` unencoded",
+        );
     }
     let mut form = value.to_owned();
     // A layer of encoding may be undone by a proxy, a framework or a browser: check each.
@@ -179,6 +182,9 @@ mod tests {
         "/%25252F%25252Fevil.example",
         "/%2525252F%2525252Fevil.example",
         "/%00",
+        "/a\"b",
+        "/<script>",
+        "/a|b",
     ];
 
     #[test]

@@ -10,6 +10,7 @@ use crate::{
     middleware::TwitterLoginMiddleware,
     protocol::Protocol,
     replay::SpentTokens,
+    session::MAX_PENDING_LOGINS,
     validate,
 };
 
@@ -19,7 +20,8 @@ impl TwitterLoginMiddlewareBuilder {
     /// # Errors
     /// A [`ConfigError`] naming the bad value: an empty consumer key or secret, a callback URL
     /// that is not absolute http(s), a path without a leading `/`, a provider URL that is not
-    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit.
+    /// absolute http(s) (or carries a query where it is signed), a zero timeout or limit, more
+    /// pending logins than a session cookie holds.
     ///
     /// ```
     /// # use actix_twitter_login::{ConfigError, TwitterLoginMiddleware};
@@ -104,6 +106,12 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
             option: "max_pending_logins",
         });
     }
+    if b.max_pending_logins > MAX_PENDING_LOGINS {
+        return Err(ConfigError::MaxPendingLogins {
+            value: b.max_pending_logins,
+            max: MAX_PENDING_LOGINS,
+        });
+    }
     if b.resolve_timeout.is_zero() {
         return Err(ConfigError::Zero {
             option: "resolve_timeout",
@@ -179,7 +187,7 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
 mod tests {
     use crate::{
         builder::TwitterLoginMiddlewareBuilder, error::ConfigError, protocol::Protocol,
-        TwitterLoginMiddleware,
+        session::MAX_PENDING_LOGINS, TwitterLoginMiddleware,
     };
 
     fn client(b: TwitterLoginMiddlewareBuilder) -> crate::oauth1::Client {
@@ -289,6 +297,41 @@ mod tests {
                 option: "client_secret"
             }
         );
+    }
+
+    #[test]
+    fn max_pending_logins_is_at_most_what_a_session_cookie_holds() {
+        let oauth1 = || TwitterLoginMiddlewareBuilder::new("key", "secret", "http://127.0.0.1/cb");
+        for b in [oauth1(), oauth2_builder()] {
+            let config = super::config(b.max_pending_logins(MAX_PENDING_LOGINS)).unwrap();
+            assert_eq!(config.max_pending_logins, MAX_PENDING_LOGINS);
+        }
+        for b in [oauth1(), oauth2_builder()] {
+            assert_eq!(
+                refused(b.max_pending_logins(MAX_PENDING_LOGINS + 1)),
+                ConfigError::MaxPendingLogins {
+                    value: MAX_PENDING_LOGINS + 1,
+                    max: MAX_PENDING_LOGINS
+                }
+            );
+        }
+        let err = refused(oauth1().max_pending_logins(usize::MAX));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`max_pending_logins` is {}, more than the {MAX_PENDING_LOGINS} pending logins \
+                 a session cookie can hold",
+                usize::MAX
+            )
+        );
+        assert_eq!(
+            refused(oauth1().max_pending_logins(0)),
+            ConfigError::Zero {
+                option: "max_pending_logins"
+            }
+        );
+        // The default is within the bound.
+        assert!(super::config(oauth1()).unwrap().max_pending_logins <= MAX_PENDING_LOGINS);
     }
 
     #[test]

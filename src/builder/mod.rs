@@ -269,13 +269,26 @@ impl TwitterLoginMiddlewareBuilder {
     }
 
     /// How many logins one session may have pending at once (several tabs); the oldest is
-    /// dropped past this. Default: 4.
+    /// dropped past this. Default: 4; at least 1, at most 5.
+    ///
+    /// With actix-session's cookie store the pending logins live in the session's encrypted
+    /// cookie, which browsers drop, and with it the login, once it passes 4096 bytes. Five
+    /// pending logins at their largest (an OAuth 1.0a temporary token of 256 bytes and secret
+    /// of 128), three messages and an identity come to about 3.8 KB; six would not fit, so
+    /// [`build`](Self::build) refuses more than five with
+    /// [`ConfigError::MaxPendingLogins`](crate::ConfigError::MaxPendingLogins) (and 0 with
+    /// [`ConfigError::Zero`](crate::ConfigError::Zero)), whatever the session store.
     ///
     /// ```
-    /// # use actix_twitter_login::TwitterLoginMiddleware;
+    /// # use actix_twitter_login::{ConfigError, TwitterLoginMiddleware};
     /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
     ///     .max_pending_logins(2);
     /// assert!(builder.build().is_ok());
+    ///
+    /// let too_many = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .max_pending_logins(6)
+    ///     .build();
+    /// assert!(matches!(too_many, Err(ConfigError::MaxPendingLogins { value: 6, max: 5 })));
     /// ```
     pub fn max_pending_logins(mut self, max: usize) -> Self {
         self.max_pending_logins = max;

@@ -3,7 +3,7 @@
 use crate::callback::{parameters, MalformedCallback};
 
 /// The longest token or verifier accepted, in bytes.
-const MAX_VALUE_BYTES: usize = 256;
+pub(crate) const MAX_VALUE_BYTES: usize = 256;
 
 /// What the provider sent the user back with.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,11 +4,17 @@
 //! like form data: UTF-8, not JSON or markup. A required parameter must appear exactly once
 //! with a non-empty value free of control characters; a repeated one is refused rather than
 //! guessed at. Unknown parameters are ignored.
+//!
+//! The temporary credentials are kept in the session until the callback, so they are bounded:
+//! see [`temporary_credentials`].
 
 use std::borrow::Cow;
 
 use super::TemporaryCredentials;
-use crate::credentials::{Secret, TokenCredentials};
+use crate::{
+    credentials::{Secret, TokenCredentials},
+    text,
+};
 
 /// Why a token reply could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,8 +25,9 @@ pub(crate) enum ReplyError {
     /// A required parameter is absent or empty.
     #[error("the reply lacks `{0}`")]
     Missing(&'static str),
-    /// A required parameter is repeated, holds control characters, or (`user_id`) is not a
-    /// decimal number.
+    /// A required parameter is repeated or holds control characters; or `user_id` is not a
+    /// decimal number, `screen_name` not a handle, or a temporary credential too long or
+    /// holding `"` or `\`.
     #[error("the reply has an unusable `{0}`")]
     Invalid(&'static str),
     /// `oauth_callback_confirmed` is absent or not `true` (RFC 5849 section 2.1).
@@ -38,14 +45,35 @@ pub(crate) struct AccessReply {
     pub screen_name: String,
 }
 
+/// The longest temporary-credentials token accepted, in bytes: the longest `oauth_token` the
+/// callback accepts, as a longer one could never come back.
+pub(crate) const MAX_TEMPORARY_TOKEN_BYTES: usize = super::callback::MAX_VALUE_BYTES;
+
+/// The longest temporary-credentials secret accepted, in bytes (X's are about 40 characters;
+/// 128 is also the longest code verifier RFC 7636 allows).
+pub(crate) const MAX_TEMPORARY_SECRET_BYTES: usize = 128;
+
 /// Parses the request-token reply; requires `oauth_token`, `oauth_token_secret` and
 /// `oauth_callback_confirmed=true`.
+///
+/// The session keeps the token and secret until the callback, so each pending login must have
+/// a known largest size (it bounds `max_pending_logins`): the token is at most
+/// [`MAX_TEMPORARY_TOKEN_BYTES`], the secret at most [`MAX_TEMPORARY_SECRET_BYTES`], and
+/// neither holds `"` or `\`, which the session's JSON (itself stored as a JSON string) would
+/// turn into four bytes each.
 pub(crate) fn temporary_credentials(body: &[u8]) -> Result<TemporaryCredentials, ReplyError> {
     let form = Form::parse(body)?;
     let token = form.required("oauth_token")?;
     let secret = form.required("oauth_token_secret")?;
     if form.values("oauth_callback_confirmed").ne(["true"]) {
         return Err(ReplyError::CallbackNotConfirmed);
+    }
+    let stored_as_is = |value: &str| !value.contains(['"', '\\']);
+    if token.len() > MAX_TEMPORARY_TOKEN_BYTES || !stored_as_is(token) {
+        return Err(ReplyError::Invalid("oauth_token"));
+    }
+    if secret.len() > MAX_TEMPORARY_SECRET_BYTES || !stored_as_is(secret) {
+        return Err(ReplyError::Invalid("oauth_token_secret"));
     }
     Ok(TemporaryCredentials {
         token: token.to_owned(),
@@ -67,11 +95,9 @@ pub(crate) fn access_reply(body: &[u8]) -> Result<AccessReply, ReplyError> {
     }
     // The same rule as the profile's handle: it may become the user's name.
     let handle = screen_name.chars().count() <= 64
-        && !screen_name.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        });
+        && !screen_name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || text::is_bidi_control(c));
     if !handle {
         return Err(ReplyError::Invalid("screen_name"));
     }
@@ -121,6 +147,8 @@ impl<'b> Form<'b> {
 
 #[cfg(test)]
 mod tests {
+    use url::form_urlencoded::Serializer;
+
     use super::*;
 
     const REQUEST_TOKEN: &str = "oauth_token=Z6eEdO8MOmk394WozF5oKyuAv855l4Mlqo7hhlSLik&oauth_token_secret=Kd75W4OQfb2oJTV0vzGzeXftVAwgMnEK9MumzYcM&oauth_callback_confirmed=true";
@@ -179,6 +207,48 @@ mod tests {
     }
 
     #[test]
+    fn temporary_credentials_are_bounded_for_the_session() {
+        let reply = |token: &str, secret: &str| {
+            let body = Serializer::new(String::new())
+                .append_pair("oauth_token", token)
+                .append_pair("oauth_token_secret", secret)
+                .append_pair("oauth_callback_confirmed", "true")
+                .finish();
+            temporary(&body)
+        };
+        let (token, secret) = ("t".repeat(256), "s".repeat(128));
+        assert_eq!(reply(&token, &secret), Ok((token.clone(), secret.clone())));
+        // In bytes: 128 two-byte characters are 256 bytes.
+        assert!(reply(&"é".repeat(128), "s").is_ok());
+        assert_eq!(
+            reply(&format!("{token}t"), "s"),
+            Err(ReplyError::Invalid("oauth_token"))
+        );
+        assert_eq!(
+            reply(&format!("{}é", "t".repeat(255)), "s"),
+            Err(ReplyError::Invalid("oauth_token"))
+        );
+        assert_eq!(
+            reply("t", &format!("{secret}s")),
+            Err(ReplyError::Invalid("oauth_token_secret"))
+        );
+        for bad in ["a\"b", "a\\b"] {
+            assert_eq!(
+                reply(bad, "s"),
+                Err(ReplyError::Invalid("oauth_token")),
+                "{bad}"
+            );
+            assert_eq!(
+                reply("t", bad),
+                Err(ReplyError::Invalid("oauth_token_secret")),
+                "{bad}"
+            );
+        }
+        // Other reserved characters are fine: RFC 5849 leaves the credentials' syntax open.
+        assert!(reply("a+b/c=d%e", "f&g h'i").is_ok());
+    }
+
+    #[test]
     fn required_parameters() {
         assert_eq!(
             temporary("oauth_token_secret=s&oauth_callback_confirmed=true"),
@@ -218,8 +288,21 @@ mod tests {
             let body = ACCESS_TOKEN.replace("user_id=6253282", &format!("user_id={bad}"));
             assert_eq!(access(&body), Err(ReplyError::Invalid("user_id")), "{bad}");
         }
-        let body = ACCESS_TOKEN.replace("screen_name=xapi", "screen_name=x%0D%0Aapi");
-        assert_eq!(access(&body), Err(ReplyError::Invalid("screen_name")));
+        // A handle: no whitespace, control or bidirectional-control characters.
+        for bad in [
+            "x%0D%0Aapi",
+            "x%20api",
+            "x%E2%80%AEapi",
+            "xapi%E2%81%A6",
+            "x%D8%9Capi",
+        ] {
+            let body = ACCESS_TOKEN.replace("screen_name=xapi", &format!("screen_name={bad}"));
+            assert_eq!(
+                access(&body),
+                Err(ReplyError::Invalid("screen_name")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -76,6 +76,9 @@ fn users_me_errors() {
         r#","username":5"#,
         r#","username":"x y""#,
         r#","username":"x\n""#,
+        r#","username":"ab\u202Ecd""#,
+        r#","username":"\u2066ab""#,
+        r#","username":"ab\u061C""#,
     ] {
         let error = reject(&format!(r#"{{"data":{{"id":"1"{username}}}}}"#));
         assert_eq!(error, "`username` is missing or not a handle", "{username}");
@@ -185,6 +188,85 @@ fn verify_credentials_errors() {
         "spam ".repeat(10_000)
     );
     assert!(reject(huge_error.as_bytes()).chars().count() < 260);
+}
+
+/// The display name both parsers make of `name`; they must agree.
+fn display_name_of(name: &str) -> Option<String> {
+    let data = serde_json::json!({"id": "1", "username": "a", "name": name});
+    let users_me = serde_json::json!({ "data": data }).to_string();
+    let users_me = Profile::from_users_me(users_me.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let user = serde_json::json!({"id_str": "1", "screen_name": "a", "name": name}).to_string();
+    let verify =
+        Profile::from_verify_credentials(user.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(users_me.display_name, verify.display_name, "{name:?}");
+    users_me.display_name
+}
+
+#[test]
+fn display_names_lose_bidirectional_and_control_characters() {
+    // A right-to-left override (which shows "gnp.exe" as "exe.png"), and an isolate.
+    assert_eq!(
+        display_name_of("Mallory \u{202e}gnp.exe").as_deref(),
+        Some("Mallory gnp.exe")
+    );
+    assert_eq!(
+        display_name_of("\u{2066}Ada\u{2069} Lovelace").as_deref(),
+        Some("Ada Lovelace")
+    );
+    let every_bidi_control = "\u{61c}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\
+                              \u{2066}\u{2067}\u{2068}\u{2069}";
+    assert_eq!(
+        display_name_of(&format!("A{every_bidi_control}da")).as_deref(),
+        Some("Ada")
+    );
+    // C0 and C1 controls, a line break among them: nothing can start a new log line.
+    assert_eq!(
+        display_name_of("Ada\r\n\u{0}\u{1b}[31m\u{85}\u{7f}Lovelace").as_deref(),
+        Some("Ada[31mLovelace")
+    );
+    // Other characters stay as they are, inner spaces included.
+    assert_eq!(
+        display_name_of("Zoë  ☃ 😀 Ünïcödé").as_deref(),
+        Some("Zoë  ☃ 😀 Ünïcödé")
+    );
+}
+
+#[test]
+fn display_names_are_trimmed_and_none_when_nothing_is_left() {
+    assert_eq!(display_name_of("  Ada \u{3000}").as_deref(), Some("Ada"));
+    // Trimmed after the controls are gone.
+    assert_eq!(
+        display_name_of("\u{202e} \tAda\n \u{2069}").as_deref(),
+        Some("Ada")
+    );
+    for nothing in [
+        "",
+        "   ",
+        "\u{202e}\u{2066}\u{2069}\u{200f}\u{61c}",
+        "\n\t\r\u{0}\u{1b}\u{85}",
+        " \u{202e} \u{7} ",
+    ] {
+        assert_eq!(display_name_of(nothing), None, "{nothing:?}");
+    }
+}
+
+#[test]
+fn display_names_are_cut_to_fifty_characters_on_a_char_boundary() {
+    let fifty = "é".repeat(50);
+    assert_eq!(display_name_of(&fifty), Some(fifty.clone()));
+    // 200 characters of one, two, three and four bytes: the first 50 are kept, whole.
+    let long = "aé☃😀".repeat(50);
+    let cut = display_name_of(&long).unwrap_or_default();
+    assert_eq!(cut.chars().count(), 50);
+    assert_eq!(cut, long.chars().take(50).collect::<String>());
+    // Controls do not count; a cut that ends on a space loses it.
+    let padded = format!("{}\u{202e}{}", "b".repeat(30), "c".repeat(20));
+    assert_eq!(
+        display_name_of(&padded),
+        Some(format!("{}{}", "b".repeat(30), "c".repeat(20)))
+    );
+    let spaced = format!("{} {}", "d".repeat(49), "e".repeat(10));
+    assert_eq!(display_name_of(&spaced), Some("d".repeat(49)));
 }
 
 #[test]

@@ -101,7 +101,18 @@ pub(super) trait BackendConnection:
     fn write_transaction<T, F>(&mut self, f: F) -> QueryResult<T>
     where
         F: FnOnce(&mut Self) -> QueryResult<T>;
+
+    /// Runs `migrate` holding the database's migration lock, so that instances starting at
+    /// once migrate one after the other: the first applies what is pending, the others find
+    /// nothing left to do. A caller waits for the lock as long as the backend lets a
+    /// statement wait (5 s), then fails.
+    fn with_migration_lock<T, F>(&mut self, migrate: F) -> Result<T, BoxError>
+    where
+        F: FnOnce(&mut Self) -> Result<T, BoxError>;
 }
+
+/// The error of a migration run: the migration harness's, or the database's.
+pub(super) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[cfg(feature = "sqlite")]
 impl BackendConnection for diesel::SqliteConnection {
@@ -125,7 +136,20 @@ impl BackendConnection for diesel::SqliteConnection {
     {
         self.immediate_transaction(f)
     }
+
+    /// The whole run in one `BEGIN IMMEDIATE` transaction (each migration a savepoint in
+    /// it): the file's write lock is the migration lock, and the busy timeout is the wait.
+    fn with_migration_lock<T, F>(&mut self, migrate: F) -> Result<T, BoxError>
+    where
+        F: FnOnce(&mut Self) -> Result<T, BoxError>,
+    {
+        self.immediate_transaction(migrate)
+    }
 }
+
+/// The key of the PostgreSQL advisory lock held while migrating: the ASCII of `atl-migr`.
+#[cfg(feature = "postgres")]
+pub(super) const MIGRATION_LOCK_KEY: i64 = 0x6174_6c2d_6d69_6772;
 
 #[cfg(feature = "postgres")]
 impl BackendConnection for diesel::PgConnection {
@@ -146,6 +170,45 @@ impl BackendConnection for diesel::PgConnection {
         F: FnOnce(&mut Self) -> QueryResult<T>,
     {
         self.build_transaction().read_committed().run(f)
+    }
+
+    /// The session-level advisory lock [`MIGRATION_LOCK_KEY`], taken before the run and
+    /// released after it, whether it succeeded or not. (Each migration runs in a transaction
+    /// of its own, so a transaction-level lock would not cover the run.)
+    fn with_migration_lock<T, F>(&mut self, migrate: F) -> Result<T, BoxError>
+    where
+        F: FnOnce(&mut Self) -> Result<T, BoxError>,
+    {
+        use diesel::{sql_query, sql_types::BigInt, RunQueryDsl};
+
+        #[derive(diesel::QueryableByName)]
+        struct Unlocked {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            unlocked: bool,
+        }
+
+        sql_query("SELECT pg_advisory_lock($1)")
+            .bind::<BigInt, _>(MIGRATION_LOCK_KEY)
+            .execute(self)?;
+        let migrated = migrate(self);
+        let unlocked = sql_query("SELECT pg_advisory_unlock($1) AS unlocked")
+            .bind::<BigInt, _>(MIGRATION_LOCK_KEY)
+            .get_result::<Unlocked>(self);
+        match (migrated, unlocked) {
+            (Ok(applied), Ok(Unlocked { unlocked: true })) => Ok(applied),
+            (Ok(_), Ok(Unlocked { unlocked: false })) => {
+                Err("the migration lock was not held when it was to be released".into())
+            }
+            (Ok(_), Err(error)) => {
+                Err(format!("cannot release the migration lock: {error}").into())
+            }
+            (Err(error), unlocked) => {
+                if let Err(unlock_error) = unlocked {
+                    tracing::warn!(%unlock_error, "cannot release the migration lock");
+                }
+                Err(error)
+            }
+        }
     }
 }
 

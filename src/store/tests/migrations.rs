@@ -1,8 +1,14 @@
 //! The schema: migrations, pragmas, constraints.
 
+use std::{
+    sync::{Arc, Barrier},
+    thread,
+};
+
 use diesel::{
     prelude::*,
     result::{DatabaseErrorKind, Error},
+    QueryableByName,
 };
 use diesel_migrations::MigrationHarness;
 
@@ -11,7 +17,7 @@ use crate::store::{
     backend::BackendConnection,
     connect, run_migrations,
     schema::{federated_credentials, users},
-    Backend, PooledConnection, PROVIDER,
+    Backend, PooledConnection, StoreOptions, PROVIDER,
 };
 
 on_each_backend!(
@@ -20,6 +26,7 @@ on_each_backend!(
     down_migrations_revert_cleanly_and_up_again,
     unique_index_rejects_a_second_credential_for_the_same_identity,
     credentials_need_a_user_and_go_with_it,
+    instances_starting_at_once_all_migrate_and_apply_each_migration_once,
 );
 
 fn migrations_apply_once_and_then_are_idempotent(backend: Backend) {
@@ -34,6 +41,62 @@ fn migrations_apply_once_and_then_are_idempotent(backend: Backend) {
     let pool = connect(&db.url, &small()).expect("reconnect");
     assert!(run_migrations(&pool).expect("third run").is_empty());
     assert_eq!(counts(&pool), (0, 0, 0));
+}
+
+/// Several app instances starting at once on one fresh database: each has its own pool and
+/// calls [`run_migrations`] at the same moment. Every call succeeds; one applies both
+/// migrations and the others, having waited, find nothing to do.
+fn instances_starting_at_once_all_migrate_and_apply_each_migration_once(backend: Backend) {
+    const INSTANCES: usize = 8;
+    let db = TestDatabase::new(backend);
+    let options = StoreOptions {
+        max_size: Some(1),
+        ..small()
+    };
+    let pools: Vec<_> = (0..INSTANCES)
+        .map(|_| connect(&db.url, &options).expect("connect"))
+        .collect();
+    let start = Arc::new(Barrier::new(INSTANCES));
+    let runs: Vec<_> = pools
+        .iter()
+        .map(|pool| {
+            let (pool, start) = (pool.clone(), Arc::clone(&start));
+            thread::spawn(move || {
+                start.wait();
+                run_migrations(&pool)
+            })
+        })
+        .collect();
+    let applied: Vec<Vec<String>> = runs
+        .into_iter()
+        .map(|run| match run.join().expect("thread") {
+            Ok(applied) => applied,
+            Err(error) => panic!("an instance failed to migrate: {error}"),
+        })
+        .collect();
+
+    let migrated: Vec<_> = applied.iter().filter(|a| !a.is_empty()).collect();
+    assert_eq!(
+        migrated,
+        [&["202611261853000000", "202611261853010000"]],
+        "one instance applies both migrations, the others nothing: {applied:?}"
+    );
+    let mut conn = pools[0].get().expect("connection");
+    let recorded: i64 = with_connection!(&mut conn, |conn| diesel::sql_query(
+        "SELECT count(*) AS count FROM __diesel_schema_migrations"
+    )
+    .get_result::<Count>(conn))
+    .expect("count the applied migrations")
+    .count;
+    drop(conn);
+    assert_eq!(recorded, 2, "each migration is recorded once");
+    assert_eq!(counts(&pools[0]), (0, 0, 0), "the tables are there, empty");
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
 }
 
 fn migration_versions_are_the_folder_timestamps(backend: Backend) {

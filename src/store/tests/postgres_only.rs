@@ -1,5 +1,5 @@
-//! What only PostgreSQL does: first logins that really race, and a server that goes away and
-//! comes back.
+//! What only PostgreSQL does: first logins that really race, the migration lock released after
+//! a failed run, and a server that goes away and comes back.
 
 use std::{
     thread,
@@ -16,8 +16,8 @@ use super::{
 use crate::{
     credentials::{Credentials, Secret, TokenCredentials},
     store::{
-        connect, find_or_create, find_user, queries::UserQueries, run_migrations, Backend,
-        DieselResolver, PooledConnection, StoreOptions,
+        backend::MIGRATION_LOCK_KEY, connect, find_or_create, find_user, queries::UserQueries,
+        run_migrations, Backend, DieselResolver, PooledConnection, StoreOptions,
     },
     ResolveErrorKind, ResolveUser, Verdict,
 };
@@ -45,6 +45,42 @@ fn pg(conn: &mut PooledConnection) -> &mut PgConnection {
         #[allow(unreachable_patterns)] // unreachable without the `sqlite` feature
         _ => panic!("not a PostgreSQL connection"),
     }
+}
+
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    locked: bool,
+}
+
+/// A run that fails releases the migration lock as well: the failed instance's connection
+/// goes back to its pool open, and must not keep the next instance waiting.
+#[test]
+fn a_failed_migration_run_releases_the_migration_lock() {
+    let db = TestDatabase::new(Backend::Postgres);
+    let one = StoreOptions {
+        max_size: Some(1),
+        ..small()
+    };
+    let failed = connect(&db.url, &one).expect("connect");
+    pg(&mut failed.get().expect("connection"))
+        .batch_execute("CREATE TABLE users (id INTEGER)")
+        .expect("a table in the first migration's way");
+    let error = run_migrations(&failed).expect_err("the first migration fails");
+    assert!(error.to_string().contains("already exists"), "{error}");
+    assert_eq!(
+        failed.state().connections,
+        1,
+        "its connection is still open"
+    );
+
+    let other = connect(&db.url, &one).expect("connect");
+    let taken = sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+        .bind::<BigInt, _>(MIGRATION_LOCK_KEY)
+        .get_result::<Locked>(pg(&mut other.get().expect("connection")))
+        .expect("pg_try_advisory_lock")
+        .locked;
+    assert!(taken, "the failed run left the migration lock held");
 }
 
 /// Two first logins with the same account, interleaved for real: the loser's lookup runs
