@@ -14,6 +14,8 @@ pub enum MockEndpoint {
     UsersMe,
     /// `GET /1.1/account/verify_credentials.json`.
     VerifyCredentials,
+    /// `POST /1.1/oauth/invalidate_token` (OAuth 1.0a token credentials invalidated).
+    InvalidateToken,
     /// `POST /2/oauth2/token` (OAuth 2.0 token endpoint).
     OAuth2Token,
     /// `POST /2/oauth2/revoke` (OAuth 2.0 token revocation).

@@ -12,6 +12,7 @@
 //! | `POST /oauth/access_token` | exchanges an approved request token and its verifier for token credentials |
 //! | `GET /2/users/me` | the v2 user object (`profile_image_url`, `confirmed_email` on request), for a signed request or a bearer token |
 //! | `GET /1.1/account/verify_credentials.json` | the v1.1 user object (`email` with `include_email=true`) |
+//! | `POST /1.1/oauth/invalidate_token` (or `.json`) | invalidates the token credentials that sign it: `{"access_token":..}` |
 //! | `GET /i/oauth2/authorize` | OAuth 2.0: an HTML page listing the users, plus "Cancel" |
 //! | `GET /i/oauth2/authorize/approve?<the same query>&user=<screen_name>` | 302 to the `redirect_uri` with `state` and `code` |
 //! | `GET /i/oauth2/authorize/deny?<the same query>` | 302 to the `redirect_uri` with `error=access_denied` and `state` |
@@ -27,7 +28,10 @@
 //! XML 415 body, v2 problem+json, and an empty 411 for a POST without `Content-Length`.
 //!
 //! Request tokens are single use and expire after 15 minutes; the first authenticated
-//! `access_token` call consumes one whatever its outcome.
+//! `access_token` call consumes one whatever its outcome. Token credentials stay valid until
+//! invalidated with `POST /1.1/oauth/invalidate_token`; from then on every use of them is
+//! refused as of an unknown token. [`RunningProvider::issue_oauth1_token`] issues token
+//! credentials for a user without the three-legged flow, to seed a test's store.
 //!
 //! # OAuth 2.0
 //!

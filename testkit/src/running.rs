@@ -58,6 +58,30 @@ impl RunningProvider {
         self.shared.lock().issued_secrets.iter().cloned().collect()
     }
 
+    /// Test helper: token credentials `(token, secret)` for the user with this screen name
+    /// (ignoring ASCII case), issued as `POST /oauth/access_token` issues them but without a
+    /// browser or any request, e.g. to seed an app's store with users signed in over OAuth
+    /// 1.0a. They work everywhere a pair from the three-legged flow works, and count toward the
+    /// same bound on held token credentials (10,000, the oldest dropped first). Not counted in
+    /// [`requests`](Self::requests). `None` when the provider has no such user.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use actix_twitter_login_testkit::{MockProvider, MockUser};
+    ///
+    /// let provider = MockProvider::builder("consumer-key", "consumer-secret")
+    ///     .user(MockUser::new("1001", "alice", "Alice"))
+    ///     .start()
+    ///     .await?;
+    /// let (token, secret) = provider.issue_oauth1_token("alice").expect("alice is a user");
+    /// # let _ = (token, secret);
+    /// # Ok(()) }
+    /// ```
+    pub fn issue_oauth1_token(&self, screen_name: &str) -> Option<(String, String)> {
+        let user = self.shared.config.user_by_screen_name(screen_name)?;
+        Some(self.shared.lock().issue_access_token(&user.id))
+    }
+
     /// How many requests reached `endpoint` so far (whatever their outcome).
     pub fn requests(&self, endpoint: MockEndpoint) -> usize {
         self.shared

@@ -204,6 +204,12 @@ impl State {
         self.issued_secrets.push_back(secret.to_owned());
     }
 
+    /// Invalidates token credentials (`POST /1.1/oauth/invalidate_token`): they are forgotten,
+    /// so every later use finds no such token. `false` if they were not held.
+    pub fn invalidate_access_token(&mut self, token: &str) -> bool {
+        self.access_tokens.remove(token).is_some()
+    }
+
     /// `(secret, user_id)` of an issued access token.
     pub fn access_token(&self, token: &str) -> Option<(&str, &str)> {
         self.access_tokens

@@ -6,6 +6,7 @@ mod faults;
 mod flow;
 mod header;
 mod nonces;
+mod oauth1_invalidate;
 mod oauth2_authorize;
 mod oauth2_bearer;
 mod oauth2_faults;
