@@ -126,6 +126,31 @@ impl MockProviderBuilder {
         self
     }
 
+    /// How many OAuth 2.0 token exchanges (of OAuth 1.0a access tokens) one source IP address
+    /// may make per `period` (default 10,000 per 15 minutes, X's limit per app and IP address).
+    /// The window opens at the first exchange and lasts `period`; the exchanges past `count`
+    /// in it get 429 `rate_limited` with `x-rate-limit-reset`, and use nothing up. A count of
+    /// 0 refuses every exchange.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// use actix_twitter_login_testkit::{MockProvider, OAuth2Client};
+    ///
+    /// let provider = MockProvider::builder("consumer-key", "consumer-secret")
+    ///     .oauth2_client(OAuth2Client::confidential("client-id", "client-secret"))
+    ///     .token_exchange_limit(100, Duration::from_secs(1))
+    ///     .start()
+    ///     .await?;
+    /// # let _ = provider;
+    /// # Ok(()) }
+    /// ```
+    pub fn token_exchange_limit(mut self, count: u32, period: Duration) -> Self {
+        self.oauth2.exchange_limit = oauth2::limit::ExchangeLimit { count, period };
+        self
+    }
+
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;

@@ -16,7 +16,7 @@
 //! | `GET /i/oauth2/authorize` | OAuth 2.0: an HTML page listing the users, plus "Cancel" |
 //! | `GET /i/oauth2/authorize/approve?<the same query>&user=<screen_name>` | 302 to the `redirect_uri` with `state` and `code` |
 //! | `GET /i/oauth2/authorize/deny?<the same query>` | 302 to the `redirect_uri` with `error=access_denied` and `state` |
-//! | `POST /2/oauth2/token` | `grant_type=authorization_code` or `refresh_token`: X's JSON token response |
+//! | `POST /2/oauth2/token` | `grant_type=authorization_code`, `refresh_token`, or `urn:ietf:params:oauth:grant-type:token-exchange` (OAuth 1.0a token credentials for OAuth 2.0 tokens): X's JSON token response |
 //! | `POST /2/oauth2/revoke` | revokes an access or refresh token: `{"revoked":true}` |
 //!
 //! # OAuth 1.0a
@@ -55,15 +55,36 @@
 //! endpoints answer RFC 6749's JSON errors (`invalid_client` with 401, `invalid_request`,
 //! `invalid_grant`, `invalid_scope`, `unsupported_grant_type` with 400).
 //!
+//! # From OAuth 1.0a to OAuth 2.0: the token exchange
+//!
+//! X moves OAuth 1.0a users to OAuth 2.0 with RFC 8693's token exchange at the token endpoint:
+//! `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`, `subject_token` (the user's
+//! OAuth 1.0a access token), `subject_token_type=urn:x:params:oauth:token-type:oauth1_token`,
+//! `oauth_token_secret` (its secret), an optional `scope`, and the client authentication of the
+//! other grants. The token credentials must be ones the provider issued and has not
+//! invalidated, token and secret both matching; otherwise 400 `invalid_grant`, with no reason.
+//! The reply is the usual token response for the same user, with the scopes of an app with
+//! "Read" permission and email access (`tweet.read users.read follows.read users.email`) and
+//! `offline.access`, or the fewer that `scope` asks for (`invalid_scope` for more).
+//!
+//! Each exchange of a token supersedes the tokens of its previous exchange, and those refreshed
+//! from them: they stop working at `/2/users/me` and at the refresh grant. The OAuth 1.0a token
+//! keeps working, and invalidating it later leaves the OAuth 2.0 tokens already issued alone.
+//! Exchanges are rate-limited per source IP address
+//! ([`MockProviderBuilder::token_exchange_limit`], X's 10,000 per 15 minutes by default): past
+//! the limit, 429 `rate_limited` with `x-rate-limit-*` headers.
+//!
 //! # Faults and counters
 //!
 //! [`Fault`]s injected with [`RunningProvider::inject`] apply after the credentials are checked
 //! (signature, client authentication or bearer token, as X's 429 and 453 do) and before anything
-//! is consumed (request token, authorization code, refresh token); [`Fault::Delay`] delays the
-//! normal answer without blocking other requests. [`RunningProvider::requests`] counts the
-//! requests per endpoint, [`RunningProvider::rejected`] the refused credentials and grants of
-//! both protocols, and [`RunningProvider::issued_secrets`] lists the secrets, codes and tokens
-//! issued.
+//! is consumed or superseded (request token, authorization code, refresh token, a token
+//! exchange's previous tokens); [`Fault::Delay`] delays the normal answer without blocking other
+//! requests. A fault injected into [`MockEndpoint::OAuth2TokenExchange`] applies to token
+//! exchanges only, in place of one injected into [`MockEndpoint::OAuth2Token`].
+//! [`RunningProvider::requests`] counts the requests per endpoint (a token exchange counts as
+//! both), [`RunningProvider::rejected`] the refused credentials and grants of both protocols,
+//! and [`RunningProvider::issued_secrets`] lists the secrets, codes and tokens issued.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

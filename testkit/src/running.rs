@@ -82,7 +82,9 @@ impl RunningProvider {
         Some(self.shared.lock().issue_access_token(&user.id))
     }
 
-    /// How many requests reached `endpoint` so far (whatever their outcome).
+    /// How many requests reached `endpoint` so far (whatever their outcome). A token exchange
+    /// counts as [`MockEndpoint::OAuth2Token`] and as [`MockEndpoint::OAuth2TokenExchange`], so
+    /// the latter says exactly how many exchanges reached the provider.
     pub fn requests(&self, endpoint: MockEndpoint) -> usize {
         self.shared
             .lock()
@@ -96,7 +98,8 @@ impl RunningProvider {
     /// malformed OAuth data, unknown consumer key or token, stale timestamp, bad signature,
     /// replayed nonce. OAuth 2.0: every error of the token and revocation endpoints
     /// (`invalid_client`, `invalid_request`, `invalid_grant`, ...) and every unknown, revoked or
-    /// expired bearer token. Injected faults and a bearer token's missing scope are not counted.
+    /// expired bearer token. Injected faults, a bearer token's missing scope and a token
+    /// exchange over the limit (429) are not counted.
     pub fn rejected(&self) -> usize {
         self.shared.lock().rejected
     }

@@ -9,6 +9,8 @@ mod nonces;
 mod oauth1_invalidate;
 mod oauth2_authorize;
 mod oauth2_bearer;
+mod oauth2_exchange;
+mod oauth2_exchange_limit;
 mod oauth2_faults;
 mod oauth2_refresh;
 mod oauth2_support;
