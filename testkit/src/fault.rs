@@ -44,8 +44,9 @@ impl MockEndpoint {
 ///
 /// Faults apply once the request's credentials have been checked (a badly signed request, an
 /// unauthenticated client or a bad bearer token still gets its authentication error), and
-/// before anything is consumed (a request token, an authorization code, a refresh token),
-/// except [`Fault::Delay`], which waits first.
+/// before anything is consumed or superseded (a request token, an authorization code, a refresh
+/// token, the tokens of a token exchange's previous exchange, token credentials being
+/// invalidated), except [`Fault::Delay`], which waits first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
