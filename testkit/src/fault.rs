@@ -14,8 +14,17 @@ pub enum MockEndpoint {
     UsersMe,
     /// `GET /1.1/account/verify_credentials.json`.
     VerifyCredentials,
-    /// `POST /2/oauth2/token` (OAuth 2.0 token endpoint).
+    /// `POST /1.1/oauth/invalidate_token` (OAuth 1.0a token credentials invalidated).
+    InvalidateToken,
+    /// `POST /2/oauth2/token` (OAuth 2.0 token endpoint), whatever the grant type: token
+    /// exchanges count here too.
     OAuth2Token,
+    /// `POST /2/oauth2/token` with
+    /// `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (an OAuth 1.0a access token
+    /// exchanged for OAuth 2.0 tokens). A token exchange counts here and as
+    /// [`OAuth2Token`](Self::OAuth2Token); a fault injected here applies to token exchanges only,
+    /// in place of one injected into `OAuth2Token`.
+    OAuth2TokenExchange,
     /// `POST /2/oauth2/revoke` (OAuth 2.0 token revocation).
     OAuth2Revoke,
 }
@@ -24,7 +33,10 @@ impl MockEndpoint {
     /// Whether the endpoint belongs to X API v2 (its errors are v2 problem+json, not v1.1
     /// codes).
     pub(crate) fn is_v2(self) -> bool {
-        matches!(self, Self::UsersMe | Self::OAuth2Token | Self::OAuth2Revoke)
+        matches!(
+            self,
+            Self::UsersMe | Self::OAuth2Token | Self::OAuth2TokenExchange | Self::OAuth2Revoke
+        )
     }
 }
 
@@ -32,8 +44,9 @@ impl MockEndpoint {
 ///
 /// Faults apply once the request's credentials have been checked (a badly signed request, an
 /// unauthenticated client or a bad bearer token still gets its authentication error), and
-/// before anything is consumed (a request token, an authorization code, a refresh token),
-/// except [`Fault::Delay`], which waits first.
+/// before anything is consumed or superseded (a request token, an authorization code, a refresh
+/// token, the tokens of a token exchange's previous exchange, token credentials being
+/// invalidated), except [`Fault::Delay`], which waits first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -44,7 +57,10 @@ pub enum Fault {
     /// 403 `{"errors":[{"code":453,...}]}` (the access tier lacks the endpoint).
     Forbidden453,
     /// 429 rate limited (v1.1 code 88, or on the v2 and OAuth 2.0 endpoints the problem+json
-    /// `rate-limit-exceeded`).
+    /// `rate-limit-exceeded`, or on a token exchange the OAuth error `rate_limited` that the
+    /// exchange limit answers, see [`MockProviderBuilder::token_exchange_limit`]).
+    ///
+    /// [`MockProviderBuilder::token_exchange_limit`]: crate::MockProviderBuilder::token_exchange_limit
     RateLimited,
     /// 403 v2 problem+json with `reason: client-not-enrolled`.
     ClientNotEnrolled,

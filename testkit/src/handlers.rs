@@ -27,6 +27,14 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/1.1/account/verify_credentials.json",
             web::get().to(verify_credentials),
         )
+        .route(
+            "/1.1/oauth/invalidate_token",
+            web::post().to(invalidate_token),
+        )
+        .route(
+            "/1.1/oauth/invalidate_token.json",
+            web::post().to(invalidate_token),
+        )
         .configure(oauth2::routes);
 }
 
@@ -136,6 +144,37 @@ async fn access_token(
         ("user_id", &user.id),
         ("screen_name", &user.screen_name),
     ])
+}
+
+/// `POST /1.1/oauth/invalidate_token[.json]`, signed with the token credentials to invalidate:
+/// `{"access_token":"<token>"}`, after which the token is unknown everywhere (401 code 89 here
+/// and on `verify_credentials`, the v2 401 on `/2/users/me`, `invalid_grant` at the token
+/// exchange). Other parameters are signed like any and otherwise ignored.
+async fn invalidate_token(
+    req: HttpRequest,
+    body: web::Bytes,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
+    let fault = begin(&shared, MockEndpoint::InvalidateToken).await;
+    if !req.headers().contains_key(header::CONTENT_LENGTH) {
+        return reply::length_required();
+    }
+    let verified = match verify(&req, &body, &shared, TokenUse::Access) {
+        Ok(verified) => verified,
+        Err(failure) => return v11_failure(failure),
+    };
+    if let Some(response) = fault
+        .as_ref()
+        .and_then(|f| reply::fault(MockEndpoint::InvalidateToken, f))
+    {
+        return response;
+    }
+    let token = verified.token.unwrap_or_default();
+    if !shared.lock().invalidate_access_token(&token) {
+        // Invalidated by a concurrent request since the signature was checked.
+        return reply::invalid_or_expired_token();
+    }
+    reply::json(&serde_json::json!({ "access_token": token }))
 }
 
 /// The user behind a verified access token.

@@ -172,6 +172,28 @@ fn with_exhausted_rate_limit(mut builder: HttpResponseBuilder) -> HttpResponseBu
     builder
 }
 
+/// 429 for a token exchange over the limit: the OAuth error `rate_limited` with X's rate-limit
+/// headers (`limit` exchanges per window, none left, the window ends at `reset`, a Unix time)
+/// and, as X, no `Retry-After`.
+pub(crate) fn exchange_rate_limited(limit: u32, reset: u64) -> HttpResponse {
+    let mut response = oauth_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Too many token exchanges. Try again after the time in x-rate-limit-reset.",
+    );
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-rate-limit-limit", limit.to_string()),
+        ("x-rate-limit-remaining", "0".to_owned()),
+        ("x-rate-limit-reset", reset.to_string()),
+    ] {
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            headers.insert(header::HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
 /// The reply a fault replaces the normal answer with, or `None` when the fault only changes
 /// the normal answer (`Delay`, `CallbackNotConfirmed`).
 pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpResponse> {

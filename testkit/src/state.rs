@@ -118,6 +118,8 @@ pub(crate) struct State {
     nonces: NonceLog,
     /// The OAuth 2.0 authorization codes, access tokens and refresh tokens.
     pub oauth2: oauth2::OAuth2Tokens,
+    /// The token exchange's rate-limit windows, by source IP address.
+    pub exchange_windows: oauth2::limit::ExchangeWindows,
     /// The faults injected, by endpoint.
     pub faults: HashMap<MockEndpoint, Fault>,
     /// How many requests reached each endpoint.
@@ -204,6 +206,12 @@ impl State {
         self.issued_secrets.push_back(secret.to_owned());
     }
 
+    /// Invalidates token credentials (`POST /1.1/oauth/invalidate_token`): they are forgotten,
+    /// so every later use finds no such token. `false` if they were not held.
+    pub fn invalidate_access_token(&mut self, token: &str) -> bool {
+        self.access_tokens.remove(token).is_some()
+    }
+
     /// `(secret, user_id)` of an issued access token.
     pub fn access_token(&self, token: &str) -> Option<(&str, &str)> {
         self.access_tokens
@@ -286,11 +294,19 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Counts a request to `endpoint` and returns the fault injected into it, if any.
-    pub fn begin(&self, endpoint: MockEndpoint) -> Option<Fault> {
+    /// Counts a request to each of `endpoints` (an endpoint, then the narrower kinds of request
+    /// it is, if any) and returns the fault injected into the narrowest one that has a fault,
+    /// if any.
+    pub fn begin(&self, endpoints: &[MockEndpoint]) -> Option<Fault> {
         let mut state = self.lock();
-        *state.requests.entry(endpoint).or_default() += 1;
-        match state.faults.get(&endpoint)? {
+        for endpoint in endpoints {
+            *state.requests.entry(*endpoint).or_default() += 1;
+        }
+        let injected = endpoints
+            .iter()
+            .rev()
+            .find_map(|endpoint| state.faults.get(endpoint))?;
+        match injected {
             Fault::Sometimes { percent, fault } => {
                 let roll: u8 = rand::Rng::gen_range(&mut rand::thread_rng(), 0..100);
                 (roll < *percent).then(|| (**fault).clone())
@@ -302,7 +318,13 @@ impl Shared {
 
 /// Counts the request, applies a `Delay` fault, and returns the injected fault, if any.
 pub(crate) async fn begin(shared: &Shared, endpoint: MockEndpoint) -> Option<Fault> {
-    let fault = shared.begin(endpoint);
+    begin_all(shared, &[endpoint]).await
+}
+
+/// [`begin`] for a request that counts toward each of `endpoints`, the narrowest last (as
+/// [`Shared::begin`]).
+pub(crate) async fn begin_all(shared: &Shared, endpoints: &[MockEndpoint]) -> Option<Fault> {
+    let fault = shared.begin(endpoints);
     if let Some(Fault::Delay(delay)) = &fault {
         actix_web::rt::time::sleep(*delay).await;
     }

@@ -1,6 +1,7 @@
 //! OAuth 2.0 beside OAuth 1.0a: the authorization code grant (RFC 6749 §4.1) with PKCE
-//! (RFC 7636), refresh tokens (§6), token revocation (RFC 7009) and bearer tokens on the v2
-//! endpoints (RFC 6750), as strictly as X runs them.
+//! (RFC 7636), refresh tokens (§6), the exchange of OAuth 1.0a access tokens (RFC 8693 with X's
+//! parameters), token revocation (RFC 7009) and bearer tokens on the v2 endpoints (RFC 6750),
+//! as strictly as X runs them.
 
 use std::time::Duration;
 
@@ -10,6 +11,8 @@ pub(crate) mod authorize;
 pub(crate) mod bearer;
 pub(crate) mod client;
 pub(crate) mod error;
+pub(crate) mod exchange;
+pub(crate) mod limit;
 pub(crate) mod params;
 pub(crate) mod pkce;
 pub(crate) mod request;
@@ -36,6 +39,8 @@ pub(crate) struct Settings {
     pub code_ttl: Duration,
     /// How long an access token stays valid.
     pub access_token_ttl: Duration,
+    /// How many token exchanges one IP address may make per period.
+    pub exchange_limit: limit::ExchangeLimit,
 }
 
 impl Default for Settings {
@@ -44,6 +49,7 @@ impl Default for Settings {
             client: None,
             code_ttl: DEFAULT_CODE_TTL,
             access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
+            exchange_limit: limit::ExchangeLimit::default(),
         }
     }
 }

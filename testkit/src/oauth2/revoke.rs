@@ -18,7 +18,7 @@ pub(crate) async fn revoke(
         &req,
         &body,
         &shared,
-        MockEndpoint::OAuth2Revoke,
+        &[MockEndpoint::OAuth2Revoke],
         |params, client| {
             let token = params.required("token")?;
             params.optional("token_type_hint")?;

@@ -32,6 +32,15 @@ pub(crate) const KNOWN_SCOPES: &[&str] = &[
 pub(crate) const OFFLINE_ACCESS: &str = "offline.access";
 /// The scope that lets `GET /2/users/me` answer `confirmed_email`.
 pub(crate) const USERS_EMAIL: &str = "users.email";
+/// The scopes a token exchange grants: those of an app with OAuth 1.0a "Read" permission and
+/// email access (the provider answers emails over OAuth 1.0a), and `offline.access`, always.
+pub(crate) const EXCHANGE_SCOPES: &[&str] = &[
+    "tweet.read",
+    "users.read",
+    "follows.read",
+    USERS_EMAIL,
+    OFFLINE_ACCESS,
+];
 /// The scopes `GET /2/users/me` requires.
 pub(crate) const USERS_ME_SCOPES: &[&str] = &["tweet.read", "users.read"];
 
@@ -40,6 +49,11 @@ pub(crate) const USERS_ME_SCOPES: &[&str] = &["tweet.read", "users.read"];
 pub(crate) struct Scopes(Vec<String>);
 
 impl Scopes {
+    /// These scopes, each known.
+    pub fn of(scopes: &[&str]) -> Self {
+        Self(scopes.iter().map(|&scope| scope.to_owned()).collect())
+    }
+
     /// The scopes of a `scope` parameter: scope tokens separated by single spaces. `None` when
     /// it is empty, malformed (leading, trailing or doubled spaces) or names an unknown scope.
     /// A scope requested twice is granted once.

@@ -1,5 +1,6 @@
 //! The OAuth 2.0 grants the provider holds: authorization codes, access tokens and refresh
-//! tokens, each in a [`TokenTable`] bounded in size (and in age for codes and access tokens).
+//! tokens, each in a [`TokenTable`] bounded in size (and in age for codes and access tokens),
+//! and the latest token exchange of each OAuth 1.0a access token.
 
 use std::{
     fmt,
@@ -17,6 +18,10 @@ const MAX_CODES: usize = 10_000;
 const MAX_ACCESS_TOKENS: usize = 10_000;
 /// At most this many refresh tokens are kept; the oldest is dropped to make room.
 const MAX_REFRESH_TOKENS: usize = 10_000;
+/// At most this many exchanged OAuth 1.0a access tokens are remembered (as many as the OAuth
+/// 1.0a access tokens held); the one exchanged least recently is forgotten to make room, and
+/// the tokens of its exchange stop working.
+const MAX_EXCHANGED: usize = 10_000;
 
 /// An authorization code and what it was issued for.
 #[derive(Debug, Clone)]
@@ -48,6 +53,19 @@ pub(crate) struct TokenGrant {
     pub scopes: Scopes,
     /// When it was issued.
     pub issued: Instant,
+    /// The token exchange it descends from (directly or by refreshes), if any: it works only
+    /// while that is the latest exchange of its subject token.
+    pub exchange: Option<Exchange>,
+}
+
+/// One token exchange (RFC 8693): the OAuth 1.0a access token exchanged (the subject token),
+/// and which of its exchanges it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Exchange {
+    /// The OAuth 1.0a access token.
+    pub subject_token: String,
+    /// The exchange's serial number, unique in the provider.
+    pub serial: u64,
 }
 
 /// A refresh token's grant, and the access token issued with it (revoked with it).
@@ -87,6 +105,20 @@ pub(crate) struct OAuth2Tokens {
     codes: TokenTable<CodeGrant>,
     access_tokens: TokenTable<TokenGrant>,
     refresh_tokens: TokenTable<RefreshGrant>,
+    /// The serial number of the latest exchange of each subject token.
+    latest_exchanges: TokenTable<u64>,
+    /// The serial number of the next exchange.
+    next_exchange: u64,
+}
+
+impl OAuth2Tokens {
+    /// Whether `grant` still works: it descends from no token exchange, or from the latest
+    /// exchange of its subject token.
+    fn is_current(&self, grant: &TokenGrant) -> bool {
+        grant.exchange.as_ref().is_none_or(|exchange| {
+            self.latest_exchanges.get(&exchange.subject_token) == Some(&exchange.serial)
+        })
+    }
 }
 
 impl fmt::Debug for OAuth2Tokens {
@@ -176,17 +208,37 @@ impl State {
     }
 
     /// Removes the refresh token (each is used once; a refresh issues a new one) and returns
-    /// its grant.
+    /// its grant, unless a later token exchange has superseded it.
     pub fn take_refresh_token(&mut self, token: &str) -> Option<TokenGrant> {
-        self.oauth2.refresh_tokens.remove(token).map(|r| r.grant)
+        let grant = self.oauth2.refresh_tokens.remove(token).map(|r| r.grant);
+        grant.filter(|grant| self.oauth2.is_current(grant))
     }
 
-    /// The grant of an access token that is held and younger than `ttl`.
+    /// The grant of an access token that is held, younger than `ttl`, and not superseded by a
+    /// later token exchange.
     pub fn oauth2_access_token(&self, token: &str, ttl: Duration) -> Option<&TokenGrant> {
         self.oauth2
             .access_tokens
             .get(token)
-            .filter(|grant| grant.issued.elapsed() < ttl)
+            .filter(|grant| grant.issued.elapsed() < ttl && self.oauth2.is_current(grant))
+    }
+
+    /// Records a new exchange of `subject_token` (an OAuth 1.0a access token): the tokens of
+    /// its previous exchanges, and of their refreshes, stop working.
+    pub fn begin_token_exchange(&mut self, subject_token: &str) -> Exchange {
+        let tokens = &mut self.oauth2;
+        let serial = tokens.next_exchange;
+        tokens.next_exchange += 1;
+        if tokens.latest_exchanges.get(subject_token).is_none() {
+            tokens.latest_exchanges.make_room(MAX_EXCHANGED);
+        }
+        tokens
+            .latest_exchanges
+            .insert(subject_token.to_owned(), Instant::now(), serial);
+        Exchange {
+            subject_token: subject_token.to_owned(),
+            serial,
+        }
     }
 
     /// Revokes an access token or a refresh token of `client_id` (a refresh token with the

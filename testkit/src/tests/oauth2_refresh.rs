@@ -107,6 +107,7 @@ async fn a_refresh_token_of_another_client_is_invalid_grant() {
         user_id: "1001".into(),
         scopes: Scopes::parse(OFFLINE).unwrap(),
         issued: Instant::now(),
+        exchange: None,
     };
     let tokens = provider
         .shared

@@ -23,6 +23,9 @@ pub const STATE: &str = "st=ate & ~ä/?";
 pub const USERS_ME: &str = "tweet.read users.read";
 pub const TOKEN: &str = "/2/oauth2/token";
 pub const REVOKE: &str = "/2/oauth2/revoke";
+/// RFC 8693's grant type, and X's token type for an OAuth 1.0a access token.
+pub const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+pub const OAUTH1_TOKEN: &str = "urn:x:params:oauth:token-type:oauth1_token";
 pub const V2_UNAUTHORIZED: &str =
     r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
 
@@ -87,6 +90,24 @@ impl Caller {
             ("redirect_uri", CALLBACK),
             ("code_verifier", verifier),
         ];
+        self.post(provider, TOKEN, &form).await
+    }
+
+    /// Exchanges OAuth 1.0a token credentials for OAuth 2.0 tokens, with extra form parameters.
+    pub async fn exchange_oauth1(
+        self,
+        provider: &RunningProvider,
+        token: &str,
+        secret: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut form = vec![
+            ("grant_type", TOKEN_EXCHANGE),
+            ("subject_token", token),
+            ("subject_token_type", OAUTH1_TOKEN),
+            ("oauth_token_secret", secret),
+        ];
+        form.extend_from_slice(extra);
         self.post(provider, TOKEN, &form).await
     }
 

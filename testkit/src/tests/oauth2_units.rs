@@ -154,6 +154,7 @@ fn token_grant(scope: &str) -> TokenGrant {
         user_id: "1001".into(),
         scopes: Scopes::parse(scope).unwrap(),
         issued: Instant::now(),
+        exchange: None,
     }
 }
 
