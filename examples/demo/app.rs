@@ -87,6 +87,7 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     let mut builder = builder
         .failure_redirect("/login")
         .failure_message(true)
+        .allow_insecure_provider_urls(settings.allow_insecure_provider)
         .resolve_user(DieselResolver::new(pool.clone()));
     if let Some(scopes) = settings.scopes.clone() {
         builder = builder.scopes(scopes);
@@ -98,7 +99,9 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     {
         builder = builder.api_base_url(base);
     }
-    let twitter = builder.build().map_err(std::io::Error::other)?;
+    let twitter = builder
+        .build()
+        .map_err(|error| std::io::Error::other(settings::refusal_message(error)))?;
 
     let secure_cookies = callback_url.starts_with("https://");
     let cookie_key = settings.session_key.clone().unwrap_or_else(|| {

@@ -1,5 +1,6 @@
 //! The demo's settings, read from the environment (see the README's table).
 
+use actix_twitter_login::{ConfigError, DEFAULT_API_BASE_URL};
 use actix_web::cookie::Key;
 
 /// The X app's keys, which pick the protocol.
@@ -34,6 +35,9 @@ pub struct Settings {
     pub api_base_url: Option<String>,
     /// `TWITTER_AUTHORIZE_URL` (OAuth 2.0); default `https://x.com/i/oauth2/authorize`.
     pub authorize_url: Option<String>,
+    /// `TWITTER_ALLOW_INSECURE_PROVIDER=1`: the two URLs above may be plain http to any host,
+    /// not only to a loopback one (a test provider on another machine; never X).
+    pub allow_insecure_provider: bool,
     /// `TWITTER_SCOPES` (OAuth 2.0); default `tweet.read users.read`.
     pub scopes: Option<String>,
     /// `HOST`; default `127.0.0.1`.
@@ -64,6 +68,7 @@ impl Settings {
             callback_url: var("TWITTER_CALLBACK_URL"),
             api_base_url: var("TWITTER_API_BASE_URL"),
             authorize_url: var("TWITTER_AUTHORIZE_URL"),
+            allow_insecure_provider: flag(&var, "TWITTER_ALLOW_INSECURE_PROVIDER")?,
             scopes: var("TWITTER_SCOPES"),
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port,
@@ -98,6 +103,35 @@ fn keys(var: &impl Fn(&str) -> Option<String>) -> Result<Keys, String> {
             )),
         },
     }
+}
+
+/// A yes-or-no setting: `1` is yes; unset (or `0`) is no.
+fn flag(var: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, String> {
+    match var(name).as_deref() {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(other) => Err(format!("{name} `{other}`: use 1, or leave it unset")),
+    }
+}
+
+/// The builder's refusal in the demo's words: a plain-http provider URL is named by its
+/// variable, with why and what to set.
+pub fn refusal_message(error: ConfigError) -> String {
+    let ConfigError::InsecureUrl { option, value } = &error else {
+        return error.to_string();
+    };
+    let (variable, at_x) = match *option {
+        "api_base_url" => ("TWITTER_API_BASE_URL", DEFAULT_API_BASE_URL),
+        "authorize_url" => ("TWITTER_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize"),
+        _ => return error.to_string(),
+    };
+    format!(
+        "{variable} `{value}` is plain http to a host that is not loopback: that provider, or \
+         anyone on the path to it, could answer the token request with any user id and sign \
+         anyone in. Set {variable} to an https URL (X's is {at_x}, used when it is unset), or \
+         set TWITTER_ALLOW_INSECURE_PROVIDER=1 to allow it for a test provider on a network \
+         you control."
+    )
 }
 
 /// Parses `SESSION_KEY`: hex, at least 64 bytes.

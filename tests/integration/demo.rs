@@ -2,6 +2,8 @@
 
 #[path = "../../examples/demo/app.rs"]
 mod app;
+/// Settings the demo refuses to start with.
+mod refusals;
 
 use crate::common::{approve, query_value, Browser};
 
@@ -90,6 +92,8 @@ fn bad_demo_settings_are_named() {
     assert!(refused("PORT", "eighty").contains("PORT"));
     assert!(refused("TWITTER_API_KEY", "key").contains("TWITTER_API_SECRET"));
     assert!(refused("TWITTER_PROTOCOL", "oauth3").contains("TWITTER_PROTOCOL"));
+    let flag = "TWITTER_ALLOW_INSECURE_PROVIDER";
+    assert!(refused(flag, "yes").contains(flag));
     let both = |var: &str| match var {
         "TWITTER_CLIENT_ID" | "TWITTER_API_KEY" | "TWITTER_API_SECRET" => Some("x".to_owned()),
         _ => None,
