@@ -20,6 +20,11 @@ mod sessions;
 #[path = "settings.rs"]
 mod settings;
 
+/// The provider name the local provider's users are stored under (`federated_credentials`'s
+/// `provider`): their ids are made up (alice is 1001), and under X's name
+/// ([`store::PROVIDER`]) they would be the X accounts of those ids.
+pub const LOCAL_PROVIDER: &str = "actix-twitter-login-testkit";
+
 /// The running app.
 pub struct Running {
     /// `http://HOST:PORT`.
@@ -84,11 +89,15 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             (builder, Some(provider))
         }
     };
+    let resolver = match &provider {
+        Some(_) => DieselResolver::new(pool.clone()).provider(LOCAL_PROVIDER),
+        None => DieselResolver::new(pool.clone()),
+    };
     let mut builder = builder
         .failure_redirect("/login")
         .failure_message(true)
         .allow_insecure_provider_urls(settings.allow_insecure_provider)
-        .resolve_user(DieselResolver::new(pool.clone()));
+        .resolve_user(resolver);
     if let Some(scopes) = settings.scopes.clone() {
         builder = builder.scopes(scopes);
     }

@@ -5,6 +5,12 @@ mod app;
 /// Settings the demo refuses to start with.
 mod refusals;
 
+use actix_twitter_login::{
+    store::{self, DieselResolver, StoreOptions},
+    Credentials, Profile, ResolveUser, Secret, TokenCredentials, Verdict,
+};
+use diesel::{prelude::*, sql_types::Text};
+
 use crate::common::{approve, query_value, Browser};
 
 #[actix_web::test]
@@ -69,6 +75,23 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     assert_eq!(me["name"], "Carol <b>&</b> Co");
     assert!(me["id"].is_number());
 
+    // carol is the local provider's 1003, stored under its name: for X's resolver, the X
+    // account 1003 is someone else.
+    assert_eq!(
+        credentials(&database),
+        [(app::LOCAL_PROVIDER.to_owned(), "1003".to_owned())]
+    );
+    let pool = store::connect(&database, &StoreOptions::default()).unwrap();
+    let token = Credentials::OAuth1(TokenCredentials {
+        token: "1003-token".into(),
+        secret: Secret::new("token-secret"),
+    });
+    let at_x = DieselResolver::new(pool)
+        .resolve(token, Profile::new("1003", "carol"))
+        .await
+        .expect("X's 1003 signs in");
+    assert_ne!(at_x, Verdict::User(me["id"].to_string()));
+
     let out = browser.post(&format!("{url}/logout")).await;
     assert_eq!(out.status, 303);
     assert!(browser
@@ -77,6 +100,25 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         .body
         .contains("You are not signed in"));
     handle.stop(false).await;
+}
+
+#[derive(QueryableByName)]
+struct Credential {
+    #[diesel(sql_type = Text)]
+    provider: String,
+    #[diesel(sql_type = Text)]
+    subject: String,
+}
+
+/// Every `(provider, subject)` of the demo's SQLite database, in the order they were made.
+fn credentials(database: &str) -> Vec<(String, String)> {
+    let mut conn = SqliteConnection::establish(database).unwrap();
+    diesel::sql_query("SELECT provider, subject FROM federated_credentials ORDER BY id")
+        .load::<Credential>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|credential| (credential.provider, credential.subject))
+        .collect()
 }
 
 /// Each bad setting is refused with a message naming the variable.
