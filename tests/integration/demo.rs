@@ -17,10 +17,12 @@ use crate::common::{approve, query_value, Browser};
 async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
-    // As a fresh machine runs it: no X keys, no Redis, no session key.
+    // As a fresh machine runs it: no X keys, no Redis, no session key; but a database of
+    // its own, which DEMO_OFFLINE says is meant.
     let settings = app::Settings::from_vars(|name| match name {
         "PORT" => Some("0".into()),
         "DATABASE_URL" => Some(database.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
         "TWITTER_API_KEY" => Some(String::new()), // empty is unset
         _ => None,
     })
@@ -147,8 +149,12 @@ fn bad_demo_settings_are_named() {
     assert!(refused("SESSION_KEY", "zz").contains("not hex"));
     assert!(refused("SESSION_KEY", "abab").contains("at least 64"));
     let key = "ab".repeat(64);
-    let settings = app::Settings::from_vars(|var| (var == "SESSION_KEY").then(|| key.clone()))
-        .expect("a 64-byte key");
+    let settings = app::Settings::from_vars(|var| match var {
+        "SESSION_KEY" => Some(key.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
+        _ => None,
+    })
+    .expect("a 64-byte key");
     assert!(settings.session_key.is_some());
 }
 
@@ -194,6 +200,7 @@ async fn the_offline_demo_signs_in_with_oauth2_too() {
     let settings = app::Settings::from_vars(|name| match name {
         "PORT" => Some("0".into()),
         "DATABASE_URL" => Some(database.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
         "TWITTER_PROTOCOL" => Some("oauth2".into()),
         _ => None,
     })

@@ -91,3 +91,88 @@ async fn a_plain_http_provider_on_loopback_needs_no_opt_in() {
     let vars = [&OAUTH2_KEYS[..], &loopback[..]].concat();
     start(&vars).await.expect("the demo starts");
 }
+
+/// The settings these variables make, or the message they are refused with.
+fn settings(vars: &[(&str, &str)]) -> Result<app::Settings, String> {
+    app::Settings::from_vars(|name| {
+        vars.iter()
+            .find(|(var, _)| *var == name)
+            .map(|(_, value)| (*value).to_owned())
+    })
+}
+
+fn refused(vars: &[(&str, &str)]) -> String {
+    match settings(vars) {
+        Ok(_) => panic!("{vars:?} was accepted"),
+        Err(message) => message,
+    }
+}
+
+/// Without X keys, next to any setting of a deployment, the demo refuses to run the local
+/// provider, naming the settings it found and what to set.
+#[test]
+fn the_offline_demo_refuses_a_deployments_settings() {
+    let key = "ab".repeat(64);
+    let deployment = [
+        ("DATABASE_URL", "postgres://app@db.internal/app"),
+        ("REDIS_URL", "redis://127.0.0.1:6379"),
+        ("SESSION_KEY", key.as_str()),
+    ];
+    for (name, value) in deployment
+        .iter()
+        .chain([&("DATABASE_URL", "/srv/users.db")])
+    {
+        let message = refused(&[(name, value)]);
+        for said in [
+            name,
+            "DEMO_OFFLINE=1",
+            "TWITTER_CLIENT_ID",
+            "TWITTER_API_KEY",
+        ] {
+            assert!(message.contains(said), "{said:?} in {message}");
+        }
+    }
+    for protocol in ["oauth1", "oauth2"] {
+        let vars = [&deployment[..], &[("TWITTER_PROTOCOL", protocol)][..]].concat();
+        let message = refused(&vars);
+        assert!(
+            message.contains("DATABASE_URL, REDIS_URL, SESSION_KEY are set"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn demo_offline_runs_the_local_provider_beside_them() {
+    let key = "ab".repeat(64);
+    let vars = [
+        ("DATABASE_URL", "postgres://app@db.internal/app"),
+        ("REDIS_URL", "redis://127.0.0.1:6379"),
+        ("SESSION_KEY", key.as_str()),
+        ("DEMO_OFFLINE", "1"),
+    ];
+    let settings = settings(&vars).expect("asked for");
+    assert_eq!(settings.keys, app::Keys::Local(app::Protocol::OAuth1));
+}
+
+/// The first screen's `cargo run --example demo`: no setting at all, or the defaults named.
+#[test]
+fn a_fresh_machine_needs_no_setting() {
+    for vars in [
+        &[][..],
+        &[("DATABASE_URL", "twitter-login.db"), ("PORT", "8081")],
+    ] {
+        let settings = settings(vars).expect("the offline demo");
+        assert_eq!(settings.keys, app::Keys::Local(app::Protocol::OAuth1));
+        assert_eq!(settings.database_url, "twitter-login.db");
+    }
+}
+
+#[test]
+fn demo_offline_with_x_keys_is_refused() {
+    for keys in [&OAUTH1_KEYS[..], &OAUTH2_KEYS[..]] {
+        let vars = [keys, &[("DEMO_OFFLINE", "1")][..]].concat();
+        assert!(refused(&vars).contains("DEMO_OFFLINE=1"));
+    }
+    assert!(refused(&[("DEMO_OFFLINE", "yes")]).contains("DEMO_OFFLINE"));
+}
