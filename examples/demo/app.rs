@@ -112,7 +112,8 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .build()
         .map_err(|error| std::io::Error::other(settings::refusal_message(error)))?;
 
-    let secure_cookies = callback_url.starts_with("https://");
+    // The scheme as the URL parser reads it: `HTTPS://…` is https too.
+    let secure_cookies = url::Url::parse(&callback_url).is_ok_and(|url| url.scheme() == "https");
     let cookie_key = settings.session_key.clone().unwrap_or_else(|| {
         tracing::warn!(
             "SESSION_KEY is not set: using a random cookie key, so sessions will not survive a \

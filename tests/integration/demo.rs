@@ -104,6 +104,52 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     handle.stop(false).await;
 }
 
+/// The session cookie is `Secure` when the callback URL is https, whatever the case of its
+/// scheme, and only then.
+#[actix_web::test]
+async fn the_session_cookie_is_secure_when_the_callback_url_is_https() {
+    for (callback, secure) in [
+        ("HTTPS://demo.example/oauth/callback/twitter", true),
+        ("https://demo.example/oauth/callback/twitter", true),
+        ("http://demo.example/oauth/callback/twitter", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
+        let settings = app::Settings::from_vars(|name| match name {
+            "PORT" => Some("0".into()),
+            "DATABASE_URL" => Some(database.clone()),
+            "DEMO_OFFLINE" => Some("1".into()),
+            "TWITTER_CALLBACK_URL" => Some(callback.into()),
+            _ => None,
+        })
+        .expect("the settings");
+        let running = app::start(settings).await.expect("the demo starts");
+        let (url, handle) = (running.url.clone(), running.server.handle());
+        actix_web::rt::spawn(running.server);
+
+        // Starting a login keeps the pending login in the session cookie.
+        let start = Browser::new().get(&format!("{url}/login/twitter")).await;
+        assert_eq!(start.status, 302, "{}", start.body);
+        let cookie = start
+            .set_cookies
+            .iter()
+            .find(|raw| raw.starts_with("id="))
+            .expect("the session cookie");
+        let attributes: Vec<String> = cookie
+            .split(';')
+            .skip(1)
+            .map(|attribute| attribute.trim().to_ascii_lowercase())
+            .collect();
+        assert_eq!(
+            attributes.iter().any(|attribute| attribute == "secure"),
+            secure,
+            "{callback}: {cookie}"
+        );
+        handle.stop(false).await;
+        running.provider.expect("the local provider").stop().await;
+    }
+}
+
 #[derive(QueryableByName)]
 struct Credential {
     #[diesel(sql_type = Text)]
