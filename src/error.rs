@@ -49,6 +49,21 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A provider URL is plain `http` to a host that is not loopback, and
+    /// [`allow_insecure_provider_urls`](crate::TwitterLoginMiddlewareBuilder::allow_insecure_provider_urls)
+    /// was not asked for: the provider, or anyone on the path, could answer the token request
+    /// with any user id and so sign anyone in.
+    #[error(
+        "`{option}` URL `{value}` is plain http to a host that is not loopback: the provider, \
+         or anyone on the path, could answer the token request with any user id and sign \
+         anyone in; use https (plain http is allowed for 127.0.0.0/8, ::1 and localhost)"
+    )]
+    InsecureUrl {
+        /// The option's name (`api_base_url` for a URL derived from it).
+        option: &'static str,
+        /// The value given.
+        value: String,
+    },
     /// The login path is the callback URL's path.
     #[error("the login path and the callback URL's path are both `{path}`")]
     RouteClash {

@@ -28,10 +28,13 @@ pub(crate) fn callback_url(value: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+/// A provider URL: absolute http(s), and `https` unless its host is loopback or
+/// `insecure_allowed` (the builder's `allow_insecure_provider_urls`).
 pub(crate) fn http_url(
     option: &'static str,
     value: &str,
     query_allowed: bool,
+    insecure_allowed: bool,
 ) -> Result<Url, ConfigError> {
     let bad = |reason: String| ConfigError::Url {
         option,
@@ -42,6 +45,12 @@ pub(crate) fn http_url(
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad("it must be an absolute http or https URL".into()));
     }
+    if url.scheme() == "http" && !insecure_allowed && !is_loopback(&url) {
+        return Err(ConfigError::InsecureUrl {
+            option,
+            value: value.to_owned(),
+        });
+    }
     if !query_allowed && url.query().is_some() {
         return Err(bad("a signed URL must not carry a query".into()));
     }
@@ -49,6 +58,18 @@ pub(crate) fn http_url(
         return Err(bad("it must not have a fragment".into()));
     }
     Ok(url)
+}
+
+/// Whether the URL's host is loopback: an IPv4 address in 127.0.0.0/8, the IPv6 address `::1`,
+/// or the name `localhost` (which the URL parser has lowercased), and nothing else: not
+/// `localhost.example.com`, not `127.0.0.1.nip.io`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    }
 }
 
 pub(crate) fn path(option: &'static str, value: &str) -> Result<(), ConfigError> {

@@ -20,6 +20,11 @@ mod sessions;
 #[path = "settings.rs"]
 mod settings;
 
+/// The provider name the local provider's users are stored under (`federated_credentials`'s
+/// `provider`): their ids are made up (alice is 1001), and under X's name
+/// ([`store::PROVIDER`]) they would be the X accounts of those ids.
+pub const LOCAL_PROVIDER: &str = "actix-twitter-login-testkit";
+
 /// The running app.
 pub struct Running {
     /// `http://HOST:PORT`.
@@ -84,10 +89,15 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             (builder, Some(provider))
         }
     };
+    let resolver = match &provider {
+        Some(_) => DieselResolver::new(pool.clone()).provider(LOCAL_PROVIDER),
+        None => DieselResolver::new(pool.clone()),
+    };
     let mut builder = builder
         .failure_redirect("/login")
         .failure_message(true)
-        .resolve_user(DieselResolver::new(pool.clone()));
+        .allow_insecure_provider_urls(settings.allow_insecure_provider)
+        .resolve_user(resolver);
     if let Some(scopes) = settings.scopes.clone() {
         builder = builder.scopes(scopes);
     }
@@ -98,9 +108,12 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     {
         builder = builder.api_base_url(base);
     }
-    let twitter = builder.build().map_err(std::io::Error::other)?;
+    let twitter = builder
+        .build()
+        .map_err(|error| std::io::Error::other(settings::refusal_message(error)))?;
 
-    let secure_cookies = callback_url.starts_with("https://");
+    // The scheme as the URL parser reads it: `HTTPS://…` is https too.
+    let secure_cookies = url::Url::parse(&callback_url).is_ok_and(|url| url.scheme() == "https");
     let cookie_key = settings.session_key.clone().unwrap_or_else(|| {
         tracing::warn!(
             "SESSION_KEY is not set: using a random cookie key, so sessions will not survive a \

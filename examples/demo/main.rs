@@ -7,14 +7,27 @@
 
 mod app;
 
+use std::process::ExitCode;
+
 #[actix_web::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,actix_twitter_login=debug".into()),
         )
         .init();
+    // The message as written, not its `Debug` form, for settings the demo refuses.
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("demo: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::io::Result<()> {
     let settings =
         app::Settings::from_vars(|name| std::env::var(name).ok()).map_err(std::io::Error::other)?;
     let settings_protocol = match &settings.keys {

@@ -1,5 +1,6 @@
 //! The demo's settings, read from the environment (see the README's table).
 
+use actix_twitter_login::{ConfigError, DEFAULT_API_BASE_URL};
 use actix_web::cookie::Key;
 
 /// The X app's keys, which pick the protocol.
@@ -12,7 +13,8 @@ pub enum Keys {
     },
     /// `TWITTER_API_KEY` and `TWITTER_API_SECRET`: OAuth 1.0a.
     OAuth1 { key: String, secret: String },
-    /// No keys: the local provider, speaking the protocol `TWITTER_PROTOCOL` names.
+    /// No keys: the local provider, speaking the protocol `TWITTER_PROTOCOL` names. Next to
+    /// a deployment's settings only with `DEMO_OFFLINE=1`.
     Local(Protocol),
 }
 
@@ -22,6 +24,9 @@ pub enum Protocol {
     OAuth1,
     OAuth2,
 }
+
+/// `DATABASE_URL` when it is unset: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "twitter-login.db";
 
 /// The app's settings.
 #[derive(Clone)]
@@ -34,14 +39,17 @@ pub struct Settings {
     pub api_base_url: Option<String>,
     /// `TWITTER_AUTHORIZE_URL` (OAuth 2.0); default `https://x.com/i/oauth2/authorize`.
     pub authorize_url: Option<String>,
+    /// `TWITTER_ALLOW_INSECURE_PROVIDER=1`: the two URLs above may be plain http to any host,
+    /// not only to a loopback one (a test provider on another machine; never X).
+    pub allow_insecure_provider: bool,
     /// `TWITTER_SCOPES` (OAuth 2.0); default `tweet.read users.read`.
     pub scopes: Option<String>,
     /// `HOST`; default `127.0.0.1`.
     pub host: String,
     /// `PORT`; default 8080 (0 picks a free port).
     pub port: u16,
-    /// `DATABASE_URL`; default the SQLite file `twitter-login.db` (`postgres://...` for
-    /// PostgreSQL, with `--features postgres`).
+    /// `DATABASE_URL`; default [`DEFAULT_DATABASE_URL`] (`postgres://...` for PostgreSQL,
+    /// with `--features postgres`).
     pub database_url: String,
     /// `REDIS_URL`: sessions in Redis (with `--features redis`) instead of the cookie.
     pub redis_url: Option<String>,
@@ -59,21 +67,63 @@ impl Settings {
                 .map_err(|_| format!("PORT `{port}` is not a port number"))?,
             None => 8080,
         };
-        Ok(Self {
+        let settings = Self {
             keys: keys(&var)?,
             callback_url: var("TWITTER_CALLBACK_URL"),
             api_base_url: var("TWITTER_API_BASE_URL"),
             authorize_url: var("TWITTER_AUTHORIZE_URL"),
+            allow_insecure_provider: flag(&var, "TWITTER_ALLOW_INSECURE_PROVIDER")?,
             scopes: var("TWITTER_SCOPES"),
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port,
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "twitter-login.db".into()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             redis_url: var("REDIS_URL"),
             session_key: var("SESSION_KEY")
                 .map(|hex| session_key(&hex))
                 .transpose()?,
-        })
+        };
+        let offline = flag(&var, "DEMO_OFFLINE")?;
+        let local = matches!(settings.keys, Keys::Local(_));
+        if local && !offline {
+            offline_beside_a_deployment(&var)?;
+        }
+        if offline && !local {
+            return Err(concat!(
+                "DEMO_OFFLINE=1 asks for the local provider, but X keys are set ",
+                "(TWITTER_CLIENT_ID or TWITTER_API_KEY): unset one or the other"
+            )
+            .into());
+        }
+        Ok(settings)
     }
+}
+
+/// Without X keys the demo runs the local provider, which signs anyone in, with no password,
+/// as one of its made-up users. Next to a deployment's database, Redis or cookie key, those
+/// users would get rows and sessions there: refused unless `DEMO_OFFLINE=1` says it is meant.
+fn offline_beside_a_deployment(var: &impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    let mut found = Vec::new();
+    if var("DATABASE_URL").is_some_and(|url| url != DEFAULT_DATABASE_URL) {
+        found.push("DATABASE_URL");
+    }
+    found.extend(
+        ["REDIS_URL", "SESSION_KEY"]
+            .into_iter()
+            .filter(|name| var(name).is_some()),
+    );
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "no X keys are set (TWITTER_CLIENT_ID for OAuth 2.0, TWITTER_API_KEY and \
+         TWITTER_API_SECRET for OAuth 1.0a), so the demo would run its local test provider, \
+         which signs anyone in, with no password, as alice, bob or carol; but {} {} set, so \
+         those sign-ins would land in a real deployment's users or sessions. Set the X keys \
+         to sign in with X, or DEMO_OFFLINE=1 to run the local provider with these settings \
+         anyway.",
+        found.join(", "),
+        if found.len() == 1 { "is" } else { "are" },
+    ))
 }
 
 fn keys(var: &impl Fn(&str) -> Option<String>) -> Result<Keys, String> {
@@ -98,6 +148,35 @@ fn keys(var: &impl Fn(&str) -> Option<String>) -> Result<Keys, String> {
             )),
         },
     }
+}
+
+/// A yes-or-no setting: `1` is yes; unset (or `0`) is no.
+fn flag(var: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, String> {
+    match var(name).as_deref() {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(other) => Err(format!("{name} `{other}`: use 1, or leave it unset")),
+    }
+}
+
+/// The builder's refusal in the demo's words: a plain-http provider URL is named by its
+/// variable, with why and what to set.
+pub fn refusal_message(error: ConfigError) -> String {
+    let ConfigError::InsecureUrl { option, value } = &error else {
+        return error.to_string();
+    };
+    let (variable, at_x) = match *option {
+        "api_base_url" => ("TWITTER_API_BASE_URL", DEFAULT_API_BASE_URL),
+        "authorize_url" => ("TWITTER_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize"),
+        _ => return error.to_string(),
+    };
+    format!(
+        "{variable} `{value}` is plain http to a host that is not loopback: that provider, or \
+         anyone on the path to it, could answer the token request with any user id and sign \
+         anyone in. Set {variable} to an https URL (X's is {at_x}, used when it is unset), or \
+         set TWITTER_ALLOW_INSECURE_PROVIDER=1 to allow it for a test provider on a network \
+         you control."
+    )
 }
 
 /// Parses `SESSION_KEY`: hex, at least 64 bytes.

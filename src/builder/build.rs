@@ -15,7 +15,9 @@ use crate::{
 };
 
 impl TwitterLoginMiddlewareBuilder {
-    /// Validates the configuration.
+    /// Validates the configuration. A provider URL must be `https`, or plain `http` to a
+    /// loopback host, unless [`allow_insecure_provider_urls`](Self::allow_insecure_provider_urls)
+    /// is set ([`ConfigError::InsecureUrl`]).
     ///
     /// # Errors
     /// A [`ConfigError`] naming the bad value: an empty consumer key or secret, a callback URL

@@ -46,6 +46,7 @@ pub struct TwitterLoginMiddlewareBuilder {
     pub(crate) access_token_url: Option<String>,
     pub(crate) users_me_url: Option<String>,
     pub(crate) verify_credentials_url: Option<String>,
+    pub(crate) allow_insecure_provider_urls: bool,
     pub(crate) use_authorize: bool,
     pub(crate) force_login: bool,
     pub(crate) screen_name: Option<String>,
@@ -141,6 +142,7 @@ impl TwitterLoginMiddlewareBuilder {
             access_token_url: None,
             users_me_url: None,
             verify_credentials_url: None,
+            allow_insecure_provider_urls: false,
             use_authorize: false,
             force_login: false,
             screen_name: None,
@@ -184,7 +186,9 @@ impl TwitterLoginMiddlewareBuilder {
     /// The API base URL from which the provider URLs derive: `2/users/me`; with OAuth 1.0a
     /// `oauth/request_token`, `oauth/authenticate`, `oauth/access_token` and
     /// `1.1/account/verify_credentials.json`; with OAuth 2.0 `2/oauth2/token`.
-    /// Default: `https://api.x.com` (`https://api.twitter.com` is the same API).
+    /// Default: `https://api.x.com` (`https://api.twitter.com` is the same API). Plain `http`
+    /// only to a loopback host, as for every provider URL (see
+    /// [`allow_insecure_provider_urls`](Self::allow_insecure_provider_urls)).
     ///
     /// ```
     /// # use actix_twitter_login::TwitterLoginMiddleware;

@@ -75,7 +75,8 @@ impl TwitterLoginMiddlewareBuilder {
     }
 
     /// OAuth 2.0: where users are sent to authorize the app. Default:
-    /// `https://x.com/i/oauth2/authorize`.
+    /// `https://x.com/i/oauth2/authorize`. Plain `http` only to a loopback host (see
+    /// [`allow_insecure_provider_urls`](Self::allow_insecure_provider_urls)).
     ///
     /// ```
     /// # use actix_twitter_login::TwitterLoginMiddleware;
@@ -135,7 +136,12 @@ pub(super) fn client(
     if b.include_email && !scopes.iter().any(|s| s == "users.email") {
         scopes.push("users.email".to_owned());
     }
-    let authorize_url = crate::validate::http_url("authorize_url", given.authorize_url, true)?;
+    let authorize_url = crate::validate::http_url(
+        "authorize_url",
+        given.authorize_url,
+        true,
+        b.allow_insecure_provider_urls,
+    )?;
     let bad = |e: ::oauth2::url::ParseError| ConfigError::Url {
         option: "authorize_url",
         value: given.authorize_url.to_owned(),

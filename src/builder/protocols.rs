@@ -44,7 +44,8 @@ impl TwitterLoginMiddlewareBuilder {
 }
 
 /// A provider URL: the one given for `option`, checked, or `rel` joined to the API base URL.
-/// `signed` URLs (OAuth 1.0a's) and token URLs may not carry a query.
+/// `signed` URLs (OAuth 1.0a's) and token URLs may not carry a query. Whichever it is must be
+/// `https` unless its host is loopback or the builder allows insecure provider URLs.
 pub(super) fn provider_url(
     b: &TwitterLoginMiddlewareBuilder,
     option: &'static str,
@@ -53,9 +54,14 @@ pub(super) fn provider_url(
     query_allowed: bool,
 ) -> Result<Url, ConfigError> {
     if let Some(url) = given {
-        return validate::http_url(option, url, query_allowed);
+        return validate::http_url(option, url, query_allowed, b.allow_insecure_provider_urls);
     }
-    let mut base = validate::http_url("api_base_url", &b.api_base_url, true)?;
+    let mut base = validate::http_url(
+        "api_base_url",
+        &b.api_base_url,
+        true,
+        b.allow_insecure_provider_urls,
+    )?;
     // The base is joined with relative paths: it must end with a slash.
     if !base.path().ends_with('/') {
         let path = format!("{}/", base.path());

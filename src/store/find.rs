@@ -8,6 +8,7 @@ use super::{
     pool::{with_connection, Pool, PooledConnection},
     queries::UserQueries,
     user::User,
+    PROVIDER,
 };
 use crate::profile::Profile;
 
@@ -58,7 +59,8 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// sees a concurrent winner) that looks again and inserts a user named after the profile (its
 /// display name, else its username) with the credential. A concurrent first login that loses
 /// the race on the unique `(provider, subject)` index rolls back its savepoint and returns the
-/// winner's user: one user per credential, never a user without one.
+/// winner's user: one user per credential, never a user without one. For the users of another
+/// provider, see [`find_or_create_at`].
 ///
 /// ```
 /// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
@@ -83,24 +85,61 @@ fn parse_identity(id: &str) -> Option<i32> {
 /// Diesel's error when a query fails; [`Error::QueryBuilderError`] for a profile with an empty
 /// id, which would otherwise be one account shared by every such profile.
 pub fn find_or_create(conn: &mut PooledConnection, profile: &Profile) -> Result<User, Error> {
+    find_or_create_at(conn, PROVIDER, profile)
+}
+
+/// [`find_or_create`] for the credential `(provider, profile.id)`: the users of another
+/// provider than X, such as a local test provider, whose ids are not X's and must never find
+/// or create X's users. [`DieselResolver::provider`](super::DieselResolver::provider) signs
+/// in with it.
+///
+/// ```
+/// use actix_twitter_login::{store::{self, StoreOptions}, Profile};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// let mut conn = pool.get()?;
+///
+/// let profile = Profile::new("1001", "alice");
+/// let local = store::find_or_create_at(&mut conn, "local-test-provider", &profile)?;
+/// // The same id at X is another account, so another user.
+/// assert_ne!(store::find_or_create(&mut conn, &profile)?, local);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`find_or_create`], and [`Error::QueryBuilderError`] for an empty provider name.
+pub fn find_or_create_at(
+    conn: &mut PooledConnection,
+    provider: &str,
+    profile: &Profile,
+) -> Result<User, Error> {
+    if provider.is_empty() {
+        return Err(Error::QueryBuilderError(
+            "the provider name is empty: no credential can be looked up".into(),
+        ));
+    }
     if profile.id.is_empty() {
         return Err(Error::QueryBuilderError(
             "the profile has an empty id: no credential can be looked up".into(),
         ));
     }
-    with_connection!(conn, |conn| find_or_create_in(conn, profile))
+    with_connection!(conn, |conn| find_or_create_in(conn, provider, profile))
 }
 
-fn find_or_create_in<C>(conn: &mut C, profile: &Profile) -> Result<User, Error>
+fn find_or_create_in<C>(conn: &mut C, provider: &str, profile: &Profile) -> Result<User, Error>
 where
     C: BackendConnection + UserQueries,
 {
-    if let Some(user) = conn.user_by_subject(&profile.id)? {
+    if let Some(user) = conn.user_by_subject(provider, &profile.id)? {
         return Ok(user);
     }
-    conn.write_transaction(|conn| match conn.user_by_subject(&profile.id)? {
+    conn.write_transaction(|conn| match conn.user_by_subject(provider, &profile.id)? {
         Some(user) => Ok(user),
-        None => create_or_reread(conn, profile),
+        None => create_or_reread(conn, provider, profile),
     })
 }
 
@@ -108,15 +147,16 @@ where
 /// savepoint (with its new user) is rolled back and the existing user is read instead.
 pub(super) fn create_or_reread<C: UserQueries>(
     conn: &mut C,
+    provider: &str,
     profile: &Profile,
 ) -> Result<User, Error> {
-    match conn.transaction(|conn| create(conn, profile)) {
+    match conn.transaction(|conn| create(conn, provider, profile)) {
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
             tracing::debug!(
                 subject = %profile.id,
                 "a concurrent first login created this credential; using its user"
             );
-            conn.user_by_subject(&profile.id)?
+            conn.user_by_subject(provider, &profile.id)?
                 .ok_or(Error::DatabaseError(
                     DatabaseErrorKind::UniqueViolation,
                     info,
@@ -126,10 +166,15 @@ pub(super) fn create_or_reread<C: UserQueries>(
     }
 }
 
-fn create<C: UserQueries>(conn: &mut C, profile: &Profile) -> Result<User, Error> {
+fn create<C: UserQueries>(conn: &mut C, provider: &str, profile: &Profile) -> Result<User, Error> {
     let user = conn.insert_user(display_name(profile))?;
-    conn.insert_credential(user.id, &profile.id)?;
-    tracing::info!(user_id = user.id, subject = %profile.id, "created a user for a first login");
+    conn.insert_credential(user.id, provider, &profile.id)?;
+    tracing::info!(
+        user_id = user.id,
+        provider,
+        subject = %profile.id,
+        "created a user for a first login"
+    );
     Ok(user)
 }
 

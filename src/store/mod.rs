@@ -9,7 +9,8 @@
 //! It is the resolve step of passport's todos example: a `users` table, and a
 //! `federated_credentials` table that links `(provider, subject)`, here
 //! `(`[`PROVIDER`]`, <Twitter user id>)`, to a user. The first sign-in creates the user; later
-//! ones find it.
+//! ones find it. Another provider, such as a local test provider whose ids are not X's, keeps
+//! its users apart under a name of its own ([`DieselResolver::provider`]).
 //!
 //! ```no_run
 //! use actix_twitter_login::store::{self, DieselResolver, StoreOptions};
@@ -40,7 +41,7 @@ mod tests;
 
 pub use backend::Backend;
 pub use error::StoreError;
-pub use find::{find_or_create, find_user};
+pub use find::{find_or_create, find_or_create_at, find_user};
 pub use migrate::run_migrations;
 pub use options::StoreOptions;
 pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection};
@@ -48,7 +49,7 @@ pub use resolver::DieselResolver;
 pub use user::User;
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's
-/// todos example.
+/// todos example: what [`find_or_create`] and [`DieselResolver::new`] store and look up.
 ///
 /// ```
 /// assert_eq!(actix_twitter_login::store::PROVIDER, "https://twitter.com");

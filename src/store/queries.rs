@@ -10,13 +10,12 @@ use diesel::{
 use super::{
     schema::{federated_credentials, users},
     user::User,
-    PROVIDER,
 };
 
 /// The queries find-or-create and `find_user` run.
 pub(super) trait UserQueries: Connection {
-    /// The user holding the credential `(PROVIDER, subject)`.
-    fn user_by_subject(&mut self, subject: &str) -> QueryResult<Option<User>>;
+    /// The user holding the credential `(provider, subject)`.
+    fn user_by_subject(&mut self, provider: &str, subject: &str) -> QueryResult<Option<User>>;
 
     /// The user with this id.
     fn user_by_id(&mut self, id: i32) -> QueryResult<Option<User>>;
@@ -24,8 +23,9 @@ pub(super) trait UserQueries: Connection {
     /// Inserts a user with this name and returns it.
     fn insert_user(&mut self, name: &str) -> QueryResult<User>;
 
-    /// Inserts the credential `(PROVIDER, subject)` of this user.
-    fn insert_credential(&mut self, user_id: i32, subject: &str) -> QueryResult<()>;
+    /// Inserts the credential `(provider, subject)` of this user.
+    fn insert_credential(&mut self, user_id: i32, provider: &str, subject: &str)
+        -> QueryResult<()>;
 }
 
 // The queries own their bind values (`String`, not `&str`), so their types have no lifetime
@@ -38,8 +38,10 @@ where
     user_insert: LoadQuery<'static, C, User>,
     credential_insert: ExecuteDsl<C>,
 {
-    fn user_by_subject(&mut self, subject: &str) -> QueryResult<Option<User>> {
-        by_subject(subject.to_owned()).get_result(self).optional()
+    fn user_by_subject(&mut self, provider: &str, subject: &str) -> QueryResult<Option<User>> {
+        by_subject(provider.to_owned(), subject.to_owned())
+            .get_result(self)
+            .optional()
     }
 
     fn user_by_id(&mut self, id: i32) -> QueryResult<Option<User>> {
@@ -50,8 +52,13 @@ where
         user_insert(name.to_owned()).get_result(self)
     }
 
-    fn insert_credential(&mut self, user_id: i32, subject: &str) -> QueryResult<()> {
-        credential_insert(user_id, subject.to_owned())
+    fn insert_credential(
+        &mut self,
+        user_id: i32,
+        provider: &str,
+        subject: &str,
+    ) -> QueryResult<()> {
+        credential_insert(user_id, provider.to_owned(), subject.to_owned())
             .execute(self)
             .map(drop)
     }
@@ -62,8 +69,7 @@ where
 // most, and SQLite re-prepares a cached statement with a bound `LIMIT ?` on every run.
 
 #[dsl::auto_type]
-fn by_subject(subject: String) -> _ {
-    let provider: &'static str = PROVIDER;
+fn by_subject(provider: String, subject: String) -> _ {
     let columns: (users::id, users::name) = (users::id, users::name);
     federated_credentials::table
         .inner_join(users::table)
@@ -87,8 +93,7 @@ fn user_insert(name: String) -> _ {
 }
 
 #[dsl::auto_type]
-fn credential_insert(user_id: i32, subject: String) -> _ {
-    let provider: &'static str = PROVIDER;
+fn credential_insert(user_id: i32, provider: String, subject: String) -> _ {
     dsl::insert_into(federated_credentials::table).values((
         federated_credentials::user_id.eq(user_id),
         federated_credentials::provider.eq(provider),

@@ -1,13 +1,16 @@
 //! [`DieselResolver`]: the [`ResolveUser`] step backed by the store.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use futures_core::future::LocalBoxFuture;
 
 use super::{
     error::{is_refusal, StoreError},
-    find::find_or_create,
+    find::find_or_create_at,
     pool::Pool,
+    PROVIDER,
 };
 use crate::{
     credentials::Credentials,
@@ -17,7 +20,8 @@ use crate::{
 
 /// The resolve step of passport's todos example: finds the local user signed in with the
 /// Twitter profile, or creates one (see [`find_or_create`](super::find_or_create)), and logs
-/// in as that user, with the user id as the identity.
+/// in as that user, with the user id as the identity. Its credentials are X's,
+/// `(`[`PROVIDER`]`, profile id)`, unless [`provider`](Self::provider) names another.
 ///
 /// The database work runs in `actix_web::web::block`, off the async workers, on either
 /// backend. Errors map to [`ResolveErrorKind`](crate::ResolveErrorKind)s: no pooled connection
@@ -39,13 +43,58 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct DieselResolver {
     pool: Pool,
+    provider: Arc<str>,
 }
 
 impl DieselResolver {
-    /// A resolver on this pool; the pool's database must be migrated
-    /// ([`run_migrations`](super::run_migrations)).
+    /// A resolver on this pool for X's users ([`PROVIDER`]); the pool's database must be
+    /// migrated ([`run_migrations`](super::run_migrations)).
     pub fn new(pool: Pool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            provider: PROVIDER.into(),
+        }
+    }
+
+    /// The provider name its credentials are stored and looked up under, as
+    /// [`find_or_create_at`](super::find_or_create_at) takes it. Default: [`PROVIDER`]
+    /// (`https://twitter.com`), for X. Give another provider, such as a local test provider,
+    /// a name of its own: its user ids are not X's, and under X's name its `1001` would be
+    /// the X account `1001`. Keep a name once users have signed in with it; an empty one fails
+    /// every login.
+    ///
+    /// ```
+    /// use actix_twitter_login::store::{self, DieselResolver, StoreOptions};
+    ///
+    /// # let dir = tempfile::tempdir()?;
+    /// # let database_url = dir.path().join("app.db");
+    /// # let database_url = database_url.to_str().unwrap();
+    /// let pool = store::connect(database_url, &StoreOptions::default())?;
+    /// store::run_migrations(&pool)?;
+    /// let resolver = DieselResolver::new(pool).provider("local-test-provider");
+    /// assert_eq!(resolver.provider_name(), "local-test-provider");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn provider(mut self, name: impl Into<String>) -> Self {
+        self.provider = name.into().into();
+        self
+    }
+
+    /// The provider name its credentials are stored under: [`PROVIDER`] unless
+    /// [`provider`](Self::provider) named another.
+    ///
+    /// ```
+    /// use actix_twitter_login::store::{self, DieselResolver, StoreOptions, PROVIDER};
+    ///
+    /// # let dir = tempfile::tempdir()?;
+    /// # let database_url = dir.path().join("app.db");
+    /// # let database_url = database_url.to_str().unwrap();
+    /// let pool = store::connect(database_url, &StoreOptions::default())?;
+    /// assert_eq!(DieselResolver::new(pool).provider_name(), PROVIDER);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn provider_name(&self) -> &str {
+        &self.provider
     }
 
     /// The pool, e.g. to look users up with [`find_user`](super::find_user).
@@ -61,12 +110,13 @@ impl ResolveUser for DieselResolver {
         _credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
-        let pool = self.pool.clone();
+        let (pool, provider) = (self.pool.clone(), Arc::clone(&self.provider));
         Box::pin(async move {
             let subject = profile.id.clone();
             let found = web::block(move || {
                 let mut conn = pool.get()?;
-                find_or_create(&mut conn, &profile).map_err(|source| pool.query_error(source))
+                find_or_create_at(&mut conn, &provider, &profile)
+                    .map_err(|source| pool.query_error(source))
             })
             .await;
             match found {

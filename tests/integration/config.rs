@@ -142,6 +142,104 @@ fn a_signed_url_with_a_query_is_refused() {
     );
 }
 
+const PLAIN_HTTP: &str = "http://example.com";
+
+/// `build()` refuses the builder's plain-http provider URL, naming `option`, and accepts it
+/// with `allow_insecure_provider_urls(true)`.
+fn refused_as_insecure(builder: impl Fn() -> TwitterLoginMiddlewareBuilder, option: &str) {
+    let err = refused(builder());
+    match &err {
+        ConfigError::InsecureUrl { option: o, value } => {
+            assert_eq!((*o, value.as_str()), (option, PLAIN_HTTP));
+        }
+        other => panic!("{option}: {other:?}"),
+    }
+    let message = err.to_string();
+    for said in [option, PLAIN_HTTP, "any user id", "https"] {
+        assert!(message.contains(said), "{said:?} in {message}");
+    }
+    assert!(
+        builder().allow_insecure_provider_urls(true).build().is_ok(),
+        "{option}: the opt-in accepts it"
+    );
+}
+
+fn oauth2_builder() -> TwitterLoginMiddlewareBuilder {
+    TwitterLoginMiddleware::oauth2_builder("client-id", CALLBACK)
+}
+
+#[test]
+fn a_plain_http_api_base_url_is_refused() {
+    refused_as_insecure(|| builder().api_base_url(PLAIN_HTTP), "api_base_url");
+    refused_as_insecure(|| oauth2_builder().api_base_url(PLAIN_HTTP), "api_base_url");
+}
+
+#[test]
+fn a_plain_http_request_token_url_is_refused() {
+    refused_as_insecure(
+        || builder().request_token_url(PLAIN_HTTP),
+        "request_token_url",
+    );
+}
+
+#[test]
+fn a_plain_http_authenticate_url_is_refused() {
+    refused_as_insecure(
+        || builder().authenticate_url(PLAIN_HTTP),
+        "authenticate_url",
+    );
+}
+
+#[test]
+fn a_plain_http_access_token_url_is_refused() {
+    refused_as_insecure(
+        || builder().access_token_url(PLAIN_HTTP),
+        "access_token_url",
+    );
+}
+
+#[test]
+fn a_plain_http_verify_credentials_url_is_refused() {
+    refused_as_insecure(
+        || builder().verify_credentials_url(PLAIN_HTTP),
+        "verify_credentials_url",
+    );
+}
+
+#[test]
+fn a_plain_http_users_me_url_is_refused() {
+    refused_as_insecure(|| builder().users_me_url(PLAIN_HTTP), "users_me_url");
+    refused_as_insecure(|| oauth2_builder().users_me_url(PLAIN_HTTP), "users_me_url");
+}
+
+#[test]
+fn a_plain_http_authorize_url_is_refused() {
+    refused_as_insecure(
+        || oauth2_builder().authorize_url(PLAIN_HTTP),
+        "authorize_url",
+    );
+}
+
+#[test]
+fn a_plain_http_token_url_is_refused() {
+    refused_as_insecure(|| oauth2_builder().token_url(PLAIN_HTTP), "token_url");
+}
+
+#[test]
+fn plain_http_provider_urls_on_loopback_are_accepted() {
+    for base in [
+        "http://127.0.0.1:9000",
+        "http://[::1]:9000",
+        "http://localhost:9000",
+    ] {
+        assert!(builder().api_base_url(base).build().is_ok(), "{base}");
+        let oauth2 = oauth2_builder()
+            .api_base_url(base)
+            .authorize_url(format!("{base}/i/oauth2/authorize"));
+        assert!(oauth2.build().is_ok(), "{base}");
+    }
+}
+
 #[test]
 fn a_zero_provider_timeout_is_refused() {
     let err = refused(builder().provider_timeout(Duration::ZERO));

@@ -2,6 +2,14 @@
 
 #[path = "../../examples/demo/app.rs"]
 mod app;
+/// Settings the demo refuses to start with.
+mod refusals;
+
+use actix_twitter_login::{
+    store::{self, DieselResolver, StoreOptions},
+    Credentials, Profile, ResolveUser, Secret, TokenCredentials, Verdict,
+};
+use diesel::{prelude::*, sql_types::Text};
 
 use crate::common::{approve, query_value, Browser};
 
@@ -9,10 +17,12 @@ use crate::common::{approve, query_value, Browser};
 async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
-    // As a fresh machine runs it: no X keys, no Redis, no session key.
+    // As a fresh machine runs it: no X keys, no Redis, no session key; but a database of
+    // its own, which DEMO_OFFLINE says is meant.
     let settings = app::Settings::from_vars(|name| match name {
         "PORT" => Some("0".into()),
         "DATABASE_URL" => Some(database.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
         "TWITTER_API_KEY" => Some(String::new()), // empty is unset
         _ => None,
     })
@@ -67,6 +77,23 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
     assert_eq!(me["name"], "Carol <b>&</b> Co");
     assert!(me["id"].is_number());
 
+    // carol is the local provider's 1003, stored under its name: for X's resolver, the X
+    // account 1003 is someone else.
+    assert_eq!(
+        credentials(&database),
+        [(app::LOCAL_PROVIDER.to_owned(), "1003".to_owned())]
+    );
+    let pool = store::connect(&database, &StoreOptions::default()).unwrap();
+    let token = Credentials::OAuth1(TokenCredentials {
+        token: "1003-token".into(),
+        secret: Secret::new("token-secret"),
+    });
+    let at_x = DieselResolver::new(pool)
+        .resolve(token, Profile::new("1003", "carol"))
+        .await
+        .expect("X's 1003 signs in");
+    assert_ne!(at_x, Verdict::User(me["id"].to_string()));
+
     let out = browser.post(&format!("{url}/logout")).await;
     assert_eq!(out.status, 303);
     assert!(browser
@@ -75,6 +102,71 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         .body
         .contains("You are not signed in"));
     handle.stop(false).await;
+}
+
+/// The session cookie is `Secure` when the callback URL is https, whatever the case of its
+/// scheme, and only then.
+#[actix_web::test]
+async fn the_session_cookie_is_secure_when_the_callback_url_is_https() {
+    for (callback, secure) in [
+        ("HTTPS://demo.example/oauth/callback/twitter", true),
+        ("https://demo.example/oauth/callback/twitter", true),
+        ("http://demo.example/oauth/callback/twitter", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("demo.db").to_str().unwrap().to_owned();
+        let settings = app::Settings::from_vars(|name| match name {
+            "PORT" => Some("0".into()),
+            "DATABASE_URL" => Some(database.clone()),
+            "DEMO_OFFLINE" => Some("1".into()),
+            "TWITTER_CALLBACK_URL" => Some(callback.into()),
+            _ => None,
+        })
+        .expect("the settings");
+        let running = app::start(settings).await.expect("the demo starts");
+        let (url, handle) = (running.url.clone(), running.server.handle());
+        actix_web::rt::spawn(running.server);
+
+        // Starting a login keeps the pending login in the session cookie.
+        let start = Browser::new().get(&format!("{url}/login/twitter")).await;
+        assert_eq!(start.status, 302, "{}", start.body);
+        let cookie = start
+            .set_cookies
+            .iter()
+            .find(|raw| raw.starts_with("id="))
+            .expect("the session cookie");
+        let attributes: Vec<String> = cookie
+            .split(';')
+            .skip(1)
+            .map(|attribute| attribute.trim().to_ascii_lowercase())
+            .collect();
+        assert_eq!(
+            attributes.iter().any(|attribute| attribute == "secure"),
+            secure,
+            "{callback}: {cookie}"
+        );
+        handle.stop(false).await;
+        running.provider.expect("the local provider").stop().await;
+    }
+}
+
+#[derive(QueryableByName)]
+struct Credential {
+    #[diesel(sql_type = Text)]
+    provider: String,
+    #[diesel(sql_type = Text)]
+    subject: String,
+}
+
+/// Every `(provider, subject)` of the demo's SQLite database, in the order they were made.
+fn credentials(database: &str) -> Vec<(String, String)> {
+    let mut conn = SqliteConnection::establish(database).unwrap();
+    diesel::sql_query("SELECT provider, subject FROM federated_credentials ORDER BY id")
+        .load::<Credential>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|credential| (credential.provider, credential.subject))
+        .collect()
 }
 
 /// Each bad setting is refused with a message naming the variable.
@@ -90,6 +182,8 @@ fn bad_demo_settings_are_named() {
     assert!(refused("PORT", "eighty").contains("PORT"));
     assert!(refused("TWITTER_API_KEY", "key").contains("TWITTER_API_SECRET"));
     assert!(refused("TWITTER_PROTOCOL", "oauth3").contains("TWITTER_PROTOCOL"));
+    let flag = "TWITTER_ALLOW_INSECURE_PROVIDER";
+    assert!(refused(flag, "yes").contains(flag));
     let both = |var: &str| match var {
         "TWITTER_CLIENT_ID" | "TWITTER_API_KEY" | "TWITTER_API_SECRET" => Some("x".to_owned()),
         _ => None,
@@ -101,8 +195,12 @@ fn bad_demo_settings_are_named() {
     assert!(refused("SESSION_KEY", "zz").contains("not hex"));
     assert!(refused("SESSION_KEY", "abab").contains("at least 64"));
     let key = "ab".repeat(64);
-    let settings = app::Settings::from_vars(|var| (var == "SESSION_KEY").then(|| key.clone()))
-        .expect("a 64-byte key");
+    let settings = app::Settings::from_vars(|var| match var {
+        "SESSION_KEY" => Some(key.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
+        _ => None,
+    })
+    .expect("a 64-byte key");
     assert!(settings.session_key.is_some());
 }
 
@@ -148,6 +246,7 @@ async fn the_offline_demo_signs_in_with_oauth2_too() {
     let settings = app::Settings::from_vars(|name| match name {
         "PORT" => Some("0".into()),
         "DATABASE_URL" => Some(database.clone()),
+        "DEMO_OFFLINE" => Some("1".into()),
         "TWITTER_PROTOCOL" => Some("oauth2".into()),
         _ => None,
     })

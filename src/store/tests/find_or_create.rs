@@ -7,7 +7,7 @@ use crate::store::{
     backend::BackendConnection,
     connect,
     find::create_or_reread,
-    find_or_create, find_user,
+    find_or_create, find_or_create_at, find_user,
     schema::{federated_credentials, users},
     Backend, StoreError, User, PROVIDER,
 };
@@ -19,6 +19,8 @@ on_each_backend!(
     subjects_are_compared_exactly,
     name_is_the_display_name_else_the_username,
     an_empty_profile_id_is_refused,
+    another_providers_subjects_are_other_users,
+    an_empty_provider_name_is_refused,
     losing_a_first_login_race_rolls_back_and_rereads,
     a_returning_user_needs_no_write,
     find_user_reads_users_by_identity,
@@ -107,6 +109,54 @@ fn an_empty_profile_id_is_refused(backend: Backend) {
     assert_eq!(counts(&pool), (0, 0, 0));
 }
 
+/// The same subject at another provider is another account: the provider's own user, never
+/// X's, stored under the provider's name.
+fn another_providers_subjects_are_other_users(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let conn = &mut pool.get().expect("connection");
+    let local = "local-test-provider";
+    let at_x = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("X's 12");
+    let at_local = find_or_create_at(conn, local, &profile("12", "j", None)).expect("local 12");
+    assert_ne!(at_local.id, at_x.id);
+    assert_eq!(at_local.name, "j");
+    let again = find_or_create_at(conn, local, &profile("12", "j", None)).expect("again");
+    assert_eq!(again, at_local);
+    assert_eq!(
+        find_or_create_at(conn, PROVIDER, &profile("12", "jack", None)).expect("X again"),
+        at_x
+    );
+    assert_eq!(counts(&pool), (2, 2, 0));
+
+    let providers: Vec<(i32, String)> = with_connection!(conn, |conn| {
+        federated_credentials::table
+            .order(federated_credentials::user_id)
+            .select((
+                federated_credentials::user_id,
+                federated_credentials::provider,
+            ))
+            .load(conn)
+    })
+    .expect("the credentials");
+    assert_eq!(
+        providers,
+        [
+            (at_x.id, PROVIDER.to_owned()),
+            (at_local.id, local.to_owned())
+        ]
+    );
+}
+
+fn an_empty_provider_name_is_refused(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let conn = &mut pool.get().expect("connection");
+    let refused = find_or_create_at(conn, "", &profile("12", "jack", None)).unwrap_err();
+    assert!(
+        matches!(refused, Error::QueryBuilderError(_)),
+        "{refused:?}"
+    );
+    assert_eq!(counts(&pool), (0, 0, 0));
+}
+
 /// The path taken when a concurrent first login inserted the credential between this login's
 /// lookup and its insert: the insert meets the unique index, the new user is rolled back and
 /// the existing one is returned.
@@ -116,8 +166,9 @@ fn losing_a_first_login_race_rolls_back_and_rereads(backend: Backend) {
     let winner = find_or_create(conn, &profile("12", "jack", Some("Jack"))).expect("winner");
 
     // Skip the lookup, as if it had run just before the winner committed.
-    let loser = with_connection!(conn, |conn| conn
-        .write_transaction(|conn| create_or_reread(conn, &profile("12", "jack", None))))
+    let loser = with_connection!(conn, |conn| conn.write_transaction(
+        |conn| create_or_reread(conn, PROVIDER, &profile("12", "jack", None))
+    ))
     .expect("reread");
     assert_eq!(loser, winner);
     assert_eq!(counts(&pool), (1, 1, 0), "no orphan user is left behind");

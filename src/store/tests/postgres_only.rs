@@ -104,7 +104,7 @@ fn a_login_that_loses_the_race_on_the_unique_index_returns_the_winners_user() {
     winner_pg.batch_execute("BEGIN").expect("BEGIN");
     let winner = winner_pg.insert_user("Jack").expect("insert the winner");
     winner_pg
-        .insert_credential(winner.id, &login.id)
+        .insert_credential(winner.id, crate::store::PROVIDER, &login.id)
         .expect("insert the winner's credential");
 
     let loser = {

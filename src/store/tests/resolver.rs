@@ -5,12 +5,13 @@ use std::time::{Duration, Instant};
 use super::{counts, migrated, missing_table, profile, small, unopenable, TestDatabase};
 use crate::{
     credentials::{Credentials, Secret, TokenCredentials},
-    store::{connect, connect_lazy, find_user, Backend, DieselResolver, StoreOptions},
+    store::{connect, connect_lazy, find_user, Backend, DieselResolver, StoreOptions, PROVIDER},
     ResolveErrorKind, ResolveUser, Verdict,
 };
 
 on_each_backend!(
     resolver_logs_in_as_the_found_or_created_user,
+    a_resolver_for_another_provider_keeps_its_users_apart,
     an_unopenable_database_is_unavailable_within_the_timeout,
     a_missing_schema_is_an_internal_error,
     debug_shows_the_database_and_nothing_secret,
@@ -54,6 +55,29 @@ async fn logs_in_as_the_found_or_created_user(pool: crate::store::Pool) {
         .expect("second login");
     assert_eq!(again, Verdict::User(id));
     assert_eq!(counts(&pool), (1, 1, 0));
+}
+
+/// A resolver given another provider's name signs its users in under that name: X's resolver
+/// never finds them, nor they X's.
+fn a_resolver_for_another_provider_keeps_its_users_apart(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let local = DieselResolver::new(pool.clone()).provider("local-test-provider");
+    let x = DieselResolver::new(pool.clone());
+    assert_eq!(x.provider_name(), PROVIDER);
+    block_on(async {
+        let from_local = local.resolve(token(), profile("12", "jack", None)).await;
+        let from_x = x.resolve(token(), profile("12", "jack", None)).await;
+        let (Ok(Verdict::User(local_id)), Ok(Verdict::User(x_id))) = (from_local, from_x) else {
+            panic!("both sign in");
+        };
+        assert_ne!(local_id, x_id);
+        let again = local.resolve(token(), profile("12", "jack", None)).await;
+        assert_eq!(
+            again.expect("the local user again"),
+            Verdict::User(local_id)
+        );
+    });
+    assert_eq!(counts(&pool), (2, 2, 0));
 }
 
 fn an_unopenable_database_is_unavailable_within_the_timeout(backend: Backend) {
