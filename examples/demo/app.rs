@@ -1,19 +1,28 @@
 //! The demo app itself, separate from `main` so the tests can run exactly this app.
 
-use std::net::TcpListener;
+use std::{net::TcpListener, time::Duration};
 
 use actix_identity::{IdentityExt as _, IdentityMiddleware};
-use actix_session::SessionMiddleware;
+use actix_session::{config::PersistentSession, SessionMiddleware};
 use actix_twitter_login::{
     store::{self, DieselResolver, StoreOptions},
     TwitterLoginMiddleware,
 };
 use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client, RunningProvider};
-use actix_web::{cookie::Key, dev::Server, web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{
+    cookie::{time, Key},
+    dev::Server,
+    web, App, HttpRequest, HttpResponse, HttpServer,
+};
 use tera::{Context, Tera};
 
 use sessions::Sessions;
+
 pub use settings::{Keys, Protocol, Settings};
+
+/// How long a login lasts at most, and without a visit.
+const LOGIN_DEADLINE: Duration = Duration::from_secs(7 * 24 * 3600);
+const VISIT_DEADLINE: Duration = Duration::from_secs(24 * 3600);
 
 #[path = "sessions.rs"]
 mod sessions;
@@ -135,10 +144,20 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me))
             .wrap(twitter.clone())
-            .wrap(IdentityMiddleware::default())
+            // A login ends a week after it began, or after a day without a visit. With the
+            // cookie store a stolen cookie lives until then; the Redis store revokes at logout.
+            .wrap(
+                IdentityMiddleware::builder()
+                    .login_deadline(Some(LOGIN_DEADLINE))
+                    .visit_deadline(Some(VISIT_DEADLINE))
+                    .build(),
+            )
             .wrap(
                 SessionMiddleware::builder(sessions.clone(), cookie_key.clone())
                     .cookie_secure(secure_cookies)
+                    .session_lifecycle(
+                        PersistentSession::default().session_ttl(time::Duration::days(7)),
+                    )
                     .build(),
             )
     })

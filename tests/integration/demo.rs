@@ -64,6 +64,14 @@ async fn the_demo_signs_in_shows_the_name_escaped_and_signs_out() {
         .get(&approve.location.expect("to the callback"))
         .await;
     assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
+    // A login's life is bounded: the session cookie expires (7 days), it is not for ever.
+    assert!(
+        done.set_cookies
+            .iter()
+            .any(|c| c.starts_with("id=") && c.contains("Max-Age=604800")),
+        "{:?}",
+        done.set_cookies
+    );
 
     let home = browser.get(&format!("{url}/")).await;
     assert!(
