@@ -81,7 +81,11 @@ async fn the_rate_limit_key_tells_clients_apart() {
 #[actix_web::test]
 async fn provider_calls_in_flight_are_bounded() {
     let app = TestApp::setup()
-        .configure(|b| b.max_in_flight_provider_calls(1))
+        // A provider timeout well above the provider's delay, however busy the machine.
+        .configure(|b| {
+            b.max_in_flight_provider_calls(1)
+                .provider_timeout(Duration::from_secs(30))
+        })
         .start()
         .await;
     app.provider.inject(
@@ -156,7 +160,11 @@ async fn a_cross_site_start_does_not_evict_a_pending_login() {
 #[actix_web::test]
 async fn a_callback_turned_away_keeps_its_pending_login_for_a_retry() {
     let app = TestApp::setup()
-        .configure(|b| b.max_in_flight_provider_calls(1))
+        // A provider timeout well above the provider's delay, however busy the machine.
+        .configure(|b| {
+            b.max_in_flight_provider_calls(1)
+                .provider_timeout(Duration::from_secs(30))
+        })
         .start()
         .await;
     let (user, other) = (Browser::new(), Browser::new());
