@@ -27,6 +27,7 @@
 mod backend;
 mod error;
 mod find;
+mod keys;
 mod migrate;
 mod options;
 mod pool;
@@ -42,6 +43,7 @@ mod tests;
 pub use backend::Backend;
 pub use error::StoreError;
 pub use find::{find_or_create, find_or_create_at, find_user};
+pub use keys::{KeyError, TokenKeys};
 pub use migrate::run_migrations;
 pub use options::StoreOptions;
 pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection};
