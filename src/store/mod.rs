@@ -35,6 +35,7 @@ mod queries;
 mod resolver;
 mod schema;
 mod setup;
+mod tokens;
 mod user;
 
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub use migrate::run_migrations;
 pub use options::StoreOptions;
 pub use pool::{connect, connect_lazy, Pool, PoolState, PooledConnection};
 pub use resolver::DieselResolver;
+pub use tokens::TokenStoreError;
 pub use user::User;
 
 /// The `provider` of Twitter credentials in `federated_credentials`, as in passport's

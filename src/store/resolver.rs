@@ -9,8 +9,9 @@ use futures_core::future::LocalBoxFuture;
 use super::{
     error::{is_refusal, StoreError},
     find::find_or_create_at,
+    keys::TokenKeys,
     pool::Pool,
-    PROVIDER,
+    tokens, PROVIDER,
 };
 use crate::{
     credentials::Credentials,
@@ -28,7 +29,8 @@ use crate::{
 /// in time, or a locked, unreachable, restarting or full database, is `Unavailable` (503);
 /// anything else (a missing schema, a backend that is not compiled in, a server that refuses
 /// the URL's password, role or database) is `Internal` (500).
-/// The token credentials are neither stored nor logged.
+/// The token credentials are never logged; they are stored, sealed, only with
+/// [`store_tokens`](Self::store_tokens).
 ///
 /// ```no_run
 /// use actix_twitter_login::{store::{self, DieselResolver, StoreOptions}, ResolveUser};
@@ -44,6 +46,8 @@ use crate::{
 pub struct DieselResolver {
     pool: Pool,
     provider: Arc<str>,
+    /// With these, each sign-in's token credentials are stored, sealed.
+    pub(super) token_keys: Option<TokenKeys>,
 }
 
 impl DieselResolver {
@@ -53,6 +57,7 @@ impl DieselResolver {
         Self {
             pool,
             provider: PROVIDER.into(),
+            token_keys: None,
         }
     }
 
@@ -106,19 +111,36 @@ impl DieselResolver {
 impl ResolveUser for DieselResolver {
     fn resolve(
         &self,
-        // Only the profile is needed: the token credentials go no further.
-        _credentials: Credentials,
+        // Stored (sealed) with `store_tokens`, else dropped here.
+        credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
         let (pool, provider) = (self.pool.clone(), Arc::clone(&self.provider));
+        let keys = self.token_keys.clone();
         Box::pin(async move {
             let subject = profile.id.clone();
             let found = web::block(move || {
                 let mut conn = pool.get()?;
-                find_or_create_at(&mut conn, &provider, &profile)
-                    .map_err(|source| pool.query_error(source))
+                let user = find_or_create_at(&mut conn, &provider, &profile)
+                    .map_err(|source| pool.query_error(source))?;
+                let Some(keys) = keys else {
+                    return Ok(Ok(user));
+                };
+                Ok(
+                    tokens::save(&mut conn, &keys, &provider, &profile.id, &credentials)
+                        .map(|()| user),
+                )
             })
             .await;
+            let found = match found {
+                Ok(Ok(Err(error))) => {
+                    tracing::error!(%subject, %error, "the token credentials were not stored");
+                    return Err(ResolveError::internal(error));
+                }
+                Ok(Ok(Ok(user))) => Ok(Ok(user)),
+                Ok(Err(error)) => Ok(Err(error)),
+                Err(error) => Err(error),
+            };
             match found {
                 Ok(Ok(user)) => {
                     tracing::debug!(user_id = user.id, %subject, "signed in");

@@ -10,6 +10,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    federated_tokens (credential_id) {
+        credential_id -> Integer,
+        protocol -> Text,
+        key_id -> Text,
+        sealed -> Binary,
+        expires_at -> Nullable<BigInt>,
+        needs_reauthorization -> Bool,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         name -> Text,
@@ -18,5 +30,6 @@ diesel::table! {
 }
 
 diesel::joinable!(federated_credentials -> users (user_id));
+diesel::joinable!(federated_tokens -> federated_credentials (credential_id));
 
-diesel::allow_tables_to_appear_in_same_query!(federated_credentials, users,);
+diesel::allow_tables_to_appear_in_same_query!(federated_credentials, federated_tokens, users,);

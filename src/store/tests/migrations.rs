@@ -78,8 +78,8 @@ fn instances_starting_at_once_all_migrate_and_apply_each_migration_once(backend:
     let migrated: Vec<_> = applied.iter().filter(|a| !a.is_empty()).collect();
     assert_eq!(
         migrated,
-        [&["202611261853000000", "202611261853010000"]],
-        "one instance applies both migrations, the others nothing: {applied:?}"
+        [&MIGRATIONS],
+        "one instance applies every migration, the others nothing: {applied:?}"
     );
     let mut conn = pools[0].get().expect("connection");
     let recorded: i64 = with_connection!(&mut conn, |conn| diesel::sql_query(
@@ -89,7 +89,7 @@ fn instances_starting_at_once_all_migrate_and_apply_each_migration_once(backend:
     .expect("count the applied migrations")
     .count;
     drop(conn);
-    assert_eq!(recorded, 2, "each migration is recorded once");
+    assert_eq!(recorded, 3, "each migration is recorded once");
     assert_eq!(counts(&pools[0]), (0, 0, 0), "the tables are there, empty");
 }
 
@@ -99,13 +99,17 @@ struct Count {
     count: i64,
 }
 
+/// The migrations' versions, in order: the folders' timestamps.
+const MIGRATIONS: [&str; 3] = [
+    "202611261853000000",
+    "202611261853010000",
+    "202611300900000000",
+];
+
 fn migration_versions_are_the_folder_timestamps(backend: Backend) {
     let db = TestDatabase::new(backend);
     let pool = connect(&db.url, &small()).expect("connect");
-    assert_eq!(
-        run_migrations(&pool).expect("migrations"),
-        ["202611261853000000", "202611261853010000"]
-    );
+    assert_eq!(run_migrations(&pool).expect("migrations"), MIGRATIONS);
 }
 
 fn down_migrations_revert_cleanly_and_up_again(backend: Backend) {
@@ -124,12 +128,12 @@ fn down_migrations_revert_cleanly_and_up_again(backend: Backend) {
         let count = users::table.count().get_result::<i64>(conn).expect("count");
         (reverted, missing, reapplied, count)
     });
-    assert_eq!(reverted, 2);
+    assert_eq!(reverted, MIGRATIONS.len());
     assert!(
         missing.to_string().contains(missing_table(backend)),
         "{missing}"
     );
-    assert_eq!((reapplied, count), (2, 0));
+    assert_eq!((reapplied, count), (MIGRATIONS.len(), 0));
 }
 
 fn migrations_of<C: BackendConnection>(_: &C) -> diesel_migrations::EmbeddedMigrations {

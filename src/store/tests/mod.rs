@@ -29,6 +29,7 @@ mod pool;
 #[cfg(feature = "postgres")]
 mod postgres_only;
 mod resolver;
+mod tokens;
 
 use std::time::Duration;
 
@@ -88,7 +89,7 @@ fn migrated(backend: Backend, options: &StoreOptions) -> (TestDatabase, Pool) {
     let pool = connect(&database.url, options).expect("connect");
     assert_eq!(pool.backend(), backend);
     let applied = run_migrations(&pool).expect("migrations");
-    assert_eq!(applied.len(), 2, "{applied:?}");
+    assert_eq!(applied.len(), 3, "{applied:?}");
     (database, pool)
 }
 
