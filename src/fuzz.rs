@@ -26,8 +26,12 @@ fn usable_value(value: &str) -> bool {
     !value.is_empty() && !value.chars().any(char::is_control)
 }
 
+/// The oracle's own list (not the code's under test): U+061C, U+200E/F, U+202A–E, U+2066–9.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// The request-token and access-token reply parsers. An accepted reply holds non-empty values
@@ -284,9 +288,19 @@ pub fn profile_reply(data: &[u8]) {
                     "{handle:?}"
                 );
                 assert!(
-                    !handle.chars().any(|c| c.is_whitespace() || c.is_control()),
+                    !handle
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c)),
                     "{handle:?}"
                 );
+                if let Some(name) = &profile.display_name {
+                    assert!(!name.is_empty() && name.chars().count() <= 50, "{name:?}");
+                    assert!(
+                        !name.chars().any(|c| c.is_control() || is_bidi_control(c)),
+                        "{name:?}"
+                    );
+                    assert_eq!(name.trim(), name, "{name:?}");
+                }
                 assert!(profile.raw.is_some());
             }
             Err(reason) => {
