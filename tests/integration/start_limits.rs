@@ -8,6 +8,17 @@ use actix_twitter_login_testkit::{Fault, MockEndpoint};
 
 use crate::common::{Browser, TestApp};
 
+/// Waits (at most 5 s) until `count` request-token calls have reached the provider.
+async fn request_tokens_reach(app: &TestApp, count: usize) {
+    for _ in 0..500 {
+        if app.provider.requests(MockEndpoint::RequestToken) >= count {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(app.provider.requests(MockEndpoint::RequestToken), count);
+}
+
 #[actix_web::test]
 async fn a_client_past_its_rate_limit_gets_429_and_x_sees_nothing() {
     let app = TestApp::setup()
@@ -97,13 +108,7 @@ async fn provider_calls_in_flight_are_bounded() {
     let first_start = slow.get(&start_url);
     let second_start = async {
         // Sent once the first start is waiting at the provider.
-        for _ in 0..500 {
-            if app.provider.requests(MockEndpoint::RequestToken) > 0 {
-                break;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-        }
-        assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 1);
+        request_tokens_reach(&app, 1).await;
         fast.get(&start_url).await
     };
     let (first, second) = futures_util::future::join(first_start, second_start).await;
@@ -176,13 +181,7 @@ async fn a_callback_turned_away_keeps_its_pending_login_for_a_retry() {
     let start_url = app.url("/login/twitter");
     let slow_start = other.get(&start_url);
     let turned_away = async {
-        for _ in 0..500 {
-            if app.provider.requests(MockEndpoint::RequestToken) > 1 {
-                break;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-        }
-        assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 2);
+        request_tokens_reach(&app, 2).await;
         user.get(&callback).await
     };
     let (_, refused) = futures_util::future::join(slow_start, turned_away).await;
