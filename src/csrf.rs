@@ -39,8 +39,7 @@ pub(crate) fn issue(login_path: &str, secure: bool) -> LoginForm {
 /// Whether a `POST` of the login form may start a login: sent from this site (as far as the
 /// browser says), with the field's token equal to the cookie's.
 pub(crate) fn accepts(req: &ServiceRequest, field: Option<&str>) -> bool {
-    let host = req.connection_info().host().to_owned();
-    if origin::site(req.headers(), &host) == Site::Cross {
+    if origin::of(req.request()) == Site::Cross {
         return false;
     }
     match (req.cookie(COOKIE), field) {

@@ -94,8 +94,7 @@ async fn begin(
     config.guard.admit(req).map_err(LoginFailure::Throttled)?;
     // Another site's page may navigate here at will: its start may not push out a login the
     // user started on this site.
-    let host = req.connection_info().host().to_owned();
-    if origin::site(req.headers(), &host) == Site::Cross
+    if origin::of(req.request()) == Site::Cross
         && session::pending_count(
             &req.get_session(),
             &config.session_key,

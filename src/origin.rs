@@ -2,7 +2,10 @@
 //! where the browser sends it, else `Origin`. For state-changing requests a cross-site form
 //! could send (logout, a login start by `POST`).
 
-use actix_web::http::header::{HeaderMap, HeaderName, ORIGIN};
+use actix_web::{
+    http::header::{HeaderMap, HeaderName, ORIGIN},
+    HttpRequest,
+};
 use url::Url;
 
 /// `Sec-Fetch-Site` (Fetch Metadata), which every current browser sends.
@@ -19,8 +22,13 @@ pub(crate) enum Site {
     Unknown,
 }
 
+/// Where this request came from, measured against its own `Host`.
+pub(crate) fn of(req: &HttpRequest) -> Site {
+    site(req.headers(), req.connection_info().host())
+}
+
 /// Where the request with these headers came from, `host` being the request's own `Host`.
-pub(crate) fn site(headers: &HeaderMap, host: &str) -> Site {
+fn site(headers: &HeaderMap, host: &str) -> Site {
     if let Some(value) = headers.get(&SEC_FETCH_SITE) {
         return match value.as_bytes() {
             b"same-origin" | b"none" => Site::Same,

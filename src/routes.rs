@@ -171,8 +171,7 @@ async fn login_page(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
 /// `POST /logout`, refused (403) when the browser says another site's page sent it: a
 /// cross-site form cannot sign users out.
 async fn logout(req: HttpRequest, state: web::Data<State>) -> HttpResponse {
-    let host = req.connection_info().host().to_owned();
-    if origin::site(req.headers(), &host) == Site::Cross {
+    if origin::of(&req) == Site::Cross {
         tracing::debug!("refusing a cross-site logout");
         return HttpResponse::Forbidden()
             .content_type("text/plain; charset=utf-8")
