@@ -8,6 +8,18 @@ use actix_twitter_login_testkit::{Fault, MockEndpoint};
 
 use crate::common::{Browser, TestApp};
 
+/// An app that lets one provider call run at a time, with a provider timeout well above the
+/// delays these tests inject, however busy the machine.
+async fn one_provider_call_at_a_time() -> TestApp {
+    TestApp::setup()
+        .configure(|b| {
+            b.max_in_flight_provider_calls(1)
+                .provider_timeout(Duration::from_secs(30))
+        })
+        .start()
+        .await
+}
+
 /// Waits (at most 5 s) until `count` request-token calls have reached the provider.
 async fn request_tokens_reach(app: &TestApp, count: usize) {
     for _ in 0..500 {
@@ -91,14 +103,7 @@ async fn the_rate_limit_key_tells_clients_apart() {
 
 #[actix_web::test]
 async fn provider_calls_in_flight_are_bounded() {
-    let app = TestApp::setup()
-        // A provider timeout well above the provider's delay, however busy the machine.
-        .configure(|b| {
-            b.max_in_flight_provider_calls(1)
-                .provider_timeout(Duration::from_secs(30))
-        })
-        .start()
-        .await;
+    let app = one_provider_call_at_a_time().await;
     app.provider.inject(
         MockEndpoint::RequestToken,
         Fault::Delay(Duration::from_millis(1500)),
@@ -164,14 +169,7 @@ async fn a_cross_site_start_does_not_evict_a_pending_login() {
 
 #[actix_web::test]
 async fn a_callback_turned_away_keeps_its_pending_login_for_a_retry() {
-    let app = TestApp::setup()
-        // A provider timeout well above the provider's delay, however busy the machine.
-        .configure(|b| {
-            b.max_in_flight_provider_calls(1)
-                .provider_timeout(Duration::from_secs(30))
-        })
-        .start()
-        .await;
+    let app = one_provider_call_at_a_time().await;
     let (user, other) = (Browser::new(), Browser::new());
     let callback = app.approve(&user, "alice").await;
     app.provider.inject(
