@@ -30,7 +30,7 @@ pub(crate) async fn start(
     config: &Config,
     http: &awc::Client,
 ) -> ServiceResponse {
-    let return_to = return_to(&req, config);
+    let return_to = login_page::return_to(req.query_string(), &config.return_to_param);
     started(req, config, http, return_to).await
 }
 
@@ -207,21 +207,6 @@ async fn finish(
         Verdict::User(id) => Ok((id, return_to)),
         Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
     }
-}
-
-/// The login start's return-to path, when it gave one this site may redirect to.
-fn return_to(req: &ServiceRequest, config: &Config) -> Option<String> {
-    let given = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(name, _)| *name == config.return_to_param.as_str())
-        .map(|(_, value)| value)?;
-    let accepted = validate::return_to(&given).map(str::to_owned);
-    if accepted.is_none() {
-        tracing::debug!(
-            length = given.len(),
-            "ignoring a return-to that is not a path on this site"
-        );
-    }
-    accepted
 }
 
 fn take(session: &Session, config: &Config, key: &str) -> Result<Taken, LoginFailure> {

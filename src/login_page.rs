@@ -25,10 +25,24 @@ pub(crate) struct LoginStart {
 impl LoginStart {
     /// The return-to named in a query string, when it is a path on this site.
     pub(crate) fn return_to(&self, query: &str) -> Option<String> {
-        url::form_urlencoded::parse(query.as_bytes())
-            .find(|(name, _)| *name == self.return_to_param.as_str())
-            .and_then(|(_, value)| validate::return_to(&value).map(str::to_owned))
+        return_to(query, &self.return_to_param)
     }
+}
+
+/// The return-to named `param` in a query string, when it is a path on this site; one that is
+/// not is ignored (and logged at `debug`).
+pub(crate) fn return_to(query: &str, param: &str) -> Option<String> {
+    let given = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| *name == param)
+        .map(|(_, value)| value)?;
+    let accepted = validate::return_to(&given).map(str::to_owned);
+    if accepted.is_none() {
+        tracing::debug!(
+            length = given.len(),
+            "ignoring a return-to that is not a path on this site"
+        );
+    }
+    accepted
 }
 
 /// What the page shows besides the button.
