@@ -31,6 +31,8 @@ mod profile;
 mod resolve;
 mod text;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod accounts;
 mod deadline_store;
 #[cfg(feature = "redis")]
 mod redis_spent;

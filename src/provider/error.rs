@@ -24,6 +24,14 @@ pub(crate) enum Endpoint {
     Authorize,
     /// OAuth 2.0's `POST /2/oauth2/token`.
     Token,
+    /// OAuth 2.0's `POST /2/oauth2/token` refreshing an access token.
+    Refresh,
+    /// `POST /2/oauth2/token` exchanging OAuth 1.0a token credentials for OAuth 2.0 tokens.
+    TokenExchange,
+    /// OAuth 2.0's `POST /2/oauth2/revoke`.
+    Revoke,
+    /// OAuth 1.0a's `POST /1.1/oauth/invalidate_token`.
+    InvalidateToken,
 }
 
 impl fmt::Display for Endpoint {
@@ -34,6 +42,10 @@ impl fmt::Display for Endpoint {
             Endpoint::Profile => "profile",
             Endpoint::Authorize => "authorize",
             Endpoint::Token => "oauth2/token",
+            Endpoint::Refresh => "oauth2/token (refresh)",
+            Endpoint::TokenExchange => "oauth2/token (token exchange)",
+            Endpoint::Revoke => "oauth2/revoke",
+            Endpoint::InvalidateToken => "oauth/invalidate_token",
         })
     }
 }

@@ -47,7 +47,7 @@ pub struct DieselResolver {
     pool: Pool,
     provider: Arc<str>,
     /// With these, each sign-in's token credentials are stored, sealed.
-    pub(super) token_keys: Option<TokenKeys>,
+    pub(crate) token_keys: Option<TokenKeys>,
 }
 
 impl DieselResolver {
