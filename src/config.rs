@@ -13,6 +13,10 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.x.com";
 /// The path that starts a login unless the builder says otherwise.
 pub(crate) const DEFAULT_LOGIN_PATH: &str = "/login/twitter";
 
+/// The path whose `POST` links an X account to the signed-in user, unless the builder says
+/// otherwise.
+pub(crate) const DEFAULT_LINK_PATH: &str = "/link/twitter";
+
 /// What a failed login pushes onto the session's `messages` list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -53,6 +57,8 @@ pub(crate) struct Config {
     pub protocol: Protocol,
     pub callback_path: String,
     pub login_path: String,
+    /// The path whose `POST` starts a link.
+    pub link_path: String,
     pub success_redirect: String,
     pub failure_redirect: Option<String>,
     pub failure_message: FailureMessage,

@@ -157,6 +157,19 @@ pub(crate) enum LoginFailure {
     /// their bound: starting it would push out one the user started here.
     #[error("a cross-site login start would evict a pending login")]
     CrossSiteStart,
+    /// A link form post without the session's account form token, from another site, or
+    /// unreadable.
+    #[error("link form refused: {0}")]
+    LinkForm(&'static str),
+    /// A link started by a request with no signed-in user.
+    #[error("a link was started without a signed-in user")]
+    NotSignedIn,
+    /// The user who started a link is no longer the one signed in at its callback.
+    #[error("the signed-in user changed during a link")]
+    LinkUserChanged,
+    /// The resolve step refused the link (e.g. the X account belongs to another user).
+    #[error("the link was refused")]
+    LinkRefused(Option<String>),
     /// Turned away before any call to X: a client's rate limit, or the provider calls in
     /// flight.
     #[error("turned away: {}", .0.reason)]
@@ -181,11 +194,18 @@ impl LoginFailure {
     /// | resolve step: unavailable, shared spent keys unreachable | 503 |
     /// | resolve step: internal, session | 500 |
     /// | rate limit, provider calls in flight | 429 |
-    /// | a cross-site start that would evict a pending login, a refused login form | 403 |
+    /// | a cross-site start that would evict a pending login, a refused login or link form | 403 |
+    /// | a link with no signed-in user | 401 |
+    /// | a link whose user changed, a refused link | 403, 409 |
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             LoginFailure::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            LoginFailure::CrossSiteStart | LoginFailure::LoginForm(_) => StatusCode::FORBIDDEN,
+            LoginFailure::CrossSiteStart
+            | LoginFailure::LoginForm(_)
+            | LoginFailure::LinkForm(_)
+            | LoginFailure::LinkUserChanged => StatusCode::FORBIDDEN,
+            LoginFailure::NotSignedIn => StatusCode::UNAUTHORIZED,
+            LoginFailure::LinkRefused(_) => StatusCode::CONFLICT,
             LoginFailure::Denied
             | LoginFailure::NoUser(_)
             | LoginFailure::NoPendingLogin
@@ -223,6 +243,17 @@ impl LoginFailure {
             }
             LoginFailure::CrossSiteStart => {
                 "This sign-in was started from another site. Please sign in from this site's own page."
+            }
+            LoginFailure::LinkForm(_) => {
+                "This form expired or came from another site. Please connect X from this site's page."
+            }
+            LoginFailure::NotSignedIn => "Please sign in before connecting an X account.",
+            LoginFailure::LinkUserChanged => {
+                "You signed out or changed accounts while connecting X. Please try again."
+            }
+            LoginFailure::LinkRefused(Some(message)) => message,
+            LoginFailure::LinkRefused(None) => {
+                "This X account cannot be connected to your account."
             }
             LoginFailure::Denied => "You cancelled signing in with Twitter.",
             LoginFailure::NoPendingLogin => {

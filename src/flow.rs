@@ -31,7 +31,7 @@ pub(crate) async fn start(
     http: &awc::Client,
 ) -> ServiceResponse {
     let return_to = login_page::return_to(req.query_string(), &config.return_to_param);
-    started(req, config, http, return_to).await
+    started(req, config, http, return_to, None).await
 }
 
 /// Leg 1 by `POST` of the login form: its CSRF token checked first.
@@ -56,7 +56,7 @@ pub(crate) async fn start_posted(
         .get(&config.return_to_param)
         .and_then(|value| validate::return_to(value))
         .map(str::to_owned);
-    started(req, config, http, return_to).await
+    started(req, config, http, return_to, None).await
 }
 
 /// A `GET` of the login path when logins start by `POST`: the login page with its form.
@@ -72,14 +72,16 @@ pub(crate) fn login_form(req: ServiceRequest, config: &Config) -> ServiceRespons
     req.into_response(page)
 }
 
+/// Starts the login (for a link: the link of `link_user`'s account) and sends the user to X.
 async fn started(
     req: ServiceRequest,
     config: &Config,
     http: &awc::Client,
     return_to: Option<String>,
+    link_user: Option<String>,
 ) -> ServiceResponse {
     let had_session = has_session(&req);
-    match begin(&req, config, http, return_to).await {
+    match begin(&req, config, http, return_to, link_user).await {
         Ok(location) => redirect(req, &location),
         Err(failure) => fail(req, config, failure, had_session),
     }
@@ -90,6 +92,7 @@ async fn begin(
     config: &Config,
     http: &awc::Client,
     return_to: Option<String>,
+    link_user: Option<String>,
 ) -> Result<String, LoginFailure> {
     config.guard.admit(req).map_err(LoginFailure::Throttled)?;
     // Another site's page may navigate here at will: its start may not push out a login the
@@ -107,6 +110,7 @@ async fn begin(
     let mut started = config.protocol.start(http).await?;
     drop(in_flight);
     started.pending.return_to = return_to;
+    started.pending.link_user = link_user;
     session::remember(
         &req.get_session(),
         &config.session_key,
@@ -126,24 +130,36 @@ pub(crate) async fn callback(
     http: &awc::Client,
 ) -> ServiceResponse {
     let had_session = has_session(&req);
+    let target =
+        |return_to: Option<String>| return_to.unwrap_or_else(|| config.success_redirect.clone());
     match finish(&req, config, http).await {
-        Ok((user_id, return_to)) => match login(&req, user_id) {
-            Ok(()) => {
-                let target = return_to.unwrap_or_else(|| config.success_redirect.clone());
-                redirect(req, &target)
-            }
+        Ok(Finished::SignedIn { user_id, return_to }) => match login(&req, user_id) {
+            Ok(()) => redirect(req, &target(return_to)),
             Err(failure) => fail(req, config, failure, had_session),
         },
+        // The user stays signed in as they were.
+        Ok(Finished::Linked { return_to }) => redirect(req, &target(return_to)),
         Err(failure) => fail(req, config, failure, had_session),
     }
 }
 
-/// The signed-in user's id, and where the login asked to return.
+/// How a callback ended well.
+enum Finished {
+    /// Sign the user in with this identity.
+    SignedIn {
+        user_id: String,
+        return_to: Option<String>,
+    },
+    /// The X account is now linked to the signed-in user.
+    Linked { return_to: Option<String> },
+}
+
+/// Who signed in (or that the account was linked), and where the login asked to return.
 async fn finish(
     req: &ServiceRequest,
     config: &Config,
     http: &awc::Client,
-) -> Result<(String, Option<String>), LoginFailure> {
+) -> Result<Finished, LoginFailure> {
     let session = req.get_session();
     let (key, grant) = match config.protocol.callback(req.query_string())? {
         Callback::Denied { key } => {
@@ -188,11 +204,17 @@ async fn finish(
         return Err(LoginFailure::Replayed);
     }
     let return_to = pending.return_to.take();
+    let link_user = pending.link_user.take();
+    if let Some(user) = &link_user {
+        link::still_signed_in(req, user)?;
+    }
     let signed_in = config.protocol.finish(http, pending, &grant).await?;
     drop(in_flight);
-    let resolve = config
-        .resolver
-        .resolve(signed_in.credentials, signed_in.profile);
+    let (credentials, profile) = (signed_in.credentials, signed_in.profile);
+    let resolve = match &link_user {
+        Some(user) => config.resolver.link(user, credentials, profile),
+        None => config.resolver.resolve(credentials, profile),
+    };
     let verdict = match actix_web::rt::time::timeout(config.resolve_timeout, resolve).await {
         Ok(verdict) => verdict?,
         Err(_) => {
@@ -203,9 +225,11 @@ async fn finish(
             .into())
         }
     };
-    match verdict {
-        Verdict::User(id) => Ok((id, return_to)),
-        Verdict::NoUser(message) => Err(LoginFailure::NoUser(message)),
+    match (verdict, link_user) {
+        (Verdict::User(_), Some(_)) => Ok(Finished::Linked { return_to }),
+        (Verdict::User(user_id), None) => Ok(Finished::SignedIn { user_id, return_to }),
+        (Verdict::NoUser(message), Some(_)) => Err(LoginFailure::LinkRefused(message)),
+        (Verdict::NoUser(message), None) => Err(LoginFailure::NoUser(message)),
     }
 }
 
@@ -338,5 +362,6 @@ fn hint(failure: &LoginFailure) -> &'static str {
     }
 }
 
+pub(crate) mod link;
 #[cfg(test)]
 mod tests;

@@ -244,6 +244,7 @@ pub fn pending_state(data: &[u8]) {
         key: token.to_owned(),
         secret: Secret::new(secret),
         return_to: None,
+        link_user: None,
     };
     session::remember_at(&session, KEY, &login, max, ttl, now).expect("remember writes");
     let len = session

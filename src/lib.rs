@@ -9,6 +9,7 @@ mod config;
 mod middleware;
 mod validate;
 
+mod account_form;
 mod csrf;
 mod error;
 mod flow;
@@ -47,6 +48,7 @@ mod templates;
 #[doc(hidden)]
 pub mod fuzz;
 
+pub use account_form::{account_form_token, ACCOUNT_FORM_FIELD};
 pub use builder::TwitterLoginMiddlewareBuilder;
 pub use config::{FailureMessage, DEFAULT_API_BASE_URL};
 pub use credentials::{AccessToken, Credentials, Secret, TokenCredentials};

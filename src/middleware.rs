@@ -169,6 +169,14 @@ where
                 _ => {}
             }
         }
+        if post && req.path() == self.config.link_path {
+            let (config, client) = (Arc::clone(&self.config), Rc::clone(&self.client));
+            return Either::Right(Box::pin(async move {
+                Ok(flow::link::start(req, &config, &client)
+                    .await
+                    .map_into_right_body())
+            }));
+        }
         if get {
             let path = req.path();
             if path == self.config.callback_path {

@@ -67,6 +67,7 @@ impl Protocol {
                         key: temporary.token,
                         secret: temporary.secret,
                         return_to: None,
+                        link_user: None,
                     },
                     location,
                 })
@@ -78,6 +79,7 @@ impl Protocol {
                         key: authorization.state,
                         secret: authorization.code_verifier,
                         return_to: None,
+                        link_user: None,
                     },
                     location: authorization.location,
                 })

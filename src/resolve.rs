@@ -100,6 +100,48 @@ pub trait ResolveUser: Send + Sync + 'static {
         credentials: Credentials,
         profile: Profile,
     ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>>;
+
+    /// Links the X account of `profile` to the signed-in user `user_id` (the identity
+    /// actix-identity holds), after a link the user started from this site
+    /// ([`account_form_token`](crate::account_form_token)) came back approved.
+    /// [`Verdict::User`] says the account is now that user's; [`Verdict::NoUser`] refuses,
+    /// with the message the user is shown (for an account that belongs to another user, say
+    /// so: never move it, never merge the users).
+    ///
+    /// The default refuses every link: a resolver that maps profiles to identities without a
+    /// store of its own has nothing to link to. [`DieselResolver`](crate::store::DieselResolver)
+    /// links.
+    ///
+    /// ```
+    /// use actix_twitter_login::{
+    ///     Credentials, Profile, ProfileIdResolver, ResolveUser, Secret, TokenCredentials, Verdict,
+    /// };
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let credentials = Credentials::OAuth1(TokenCredentials {
+    ///     token: "token".into(),
+    ///     secret: Secret::new("secret"),
+    /// });
+    /// let verdict = ProfileIdResolver
+    ///     .link("7", credentials, Profile::new("12", "jack"))
+    ///     .await
+    ///     .unwrap();
+    /// assert!(matches!(verdict, Verdict::NoUser(Some(_))));
+    /// # });
+    /// ```
+    fn link(
+        &self,
+        user_id: &str,
+        credentials: Credentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
+        let _ = (user_id, credentials, profile);
+        Box::pin(async {
+            Ok(Verdict::NoUser(Some(
+                "Connecting an X account to your account is not available here.".to_owned(),
+            )))
+        })
+    }
 }
 
 impl<F, Fut> ResolveUser for F

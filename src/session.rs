@@ -53,6 +53,9 @@ pub(crate) struct PendingLogin {
     pub secret: Secret,
     /// Where to go after signing in (a checked same-origin path), when the start asked.
     pub return_to: Option<String>,
+    /// For a link: the identity of the user who started it, who must still be the one signed
+    /// in at the callback.
+    pub link_user: Option<String>,
 }
 
 /// One pending login as stored in the session (no `Debug`: it holds a secret).
@@ -68,6 +71,9 @@ struct Pending {
     /// The return-to path, when the start gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     r: Option<String>,
+    /// The identity that started a link, for a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    u: Option<String>,
 }
 
 /// The outcome of looking up the callback's key.
@@ -138,6 +144,7 @@ pub(crate) fn remember_at(
         s: login.secret.expose().to_owned(),
         i: now,
         r: login.return_to.clone(),
+        u: login.link_user.clone(),
     });
     let excess = list.len().saturating_sub(max);
     list.drain(..excess);
@@ -185,6 +192,7 @@ pub(crate) fn take_at(
                 key: pending.t,
                 secret: Secret::new(pending.s),
                 return_to: pending.r,
+                link_user: pending.u,
             })
         }
         None if list.is_empty() => Taken::Empty,

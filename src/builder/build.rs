@@ -47,6 +47,10 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
             path: callback_path,
         });
     }
+    validate::path("link_path", &b.link_path)?;
+    if b.link_path == callback_path || b.link_path == b.login_path {
+        return Err(ConfigError::RouteClash { path: b.link_path });
+    }
     validate::redirect("success_redirect", &b.success_redirect)?;
     if let Some(target) = &b.failure_redirect {
         validate::redirect("failure_redirect", target)?;
@@ -166,6 +170,7 @@ fn config(b: TwitterLoginMiddlewareBuilder) -> Result<Config, ConfigError> {
         protocol,
         callback_path,
         login_path: b.login_path,
+        link_path: b.link_path,
         success_redirect: b.success_redirect,
         failure_redirect: b.failure_redirect,
         failure_message: b.failure_message,

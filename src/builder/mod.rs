@@ -10,7 +10,7 @@ mod urls;
 use std::time::Duration;
 
 use crate::{
-    config::{FailureMessage, DEFAULT_API_BASE_URL, DEFAULT_LOGIN_PATH},
+    config::{FailureMessage, DEFAULT_API_BASE_URL, DEFAULT_LINK_PATH, DEFAULT_LOGIN_PATH},
     credentials::Secret,
     error::ConfigError,
     middleware::TwitterLoginMiddleware,
@@ -40,6 +40,7 @@ pub struct TwitterLoginMiddlewareBuilder {
     /// The callback URL (OAuth 2.0: the redirect URI).
     pub(crate) callback_url: String,
     pub(crate) login_path: String,
+    pub(crate) link_path: String,
     pub(crate) api_base_url: String,
     pub(crate) request_token_url: Option<String>,
     pub(crate) authenticate_url: Option<String>,
@@ -79,6 +80,7 @@ impl std::fmt::Debug for TwitterLoginMiddlewareBuilder {
             .field("client", &self.client)
             .field("callback_url", &self.callback_url)
             .field("login_path", &self.login_path)
+            .field("link_path", &self.link_path)
             .field("api_base_url", &self.api_base_url)
             .finish_non_exhaustive()
     }
@@ -136,6 +138,7 @@ impl TwitterLoginMiddlewareBuilder {
             misapplied: None,
             callback_url,
             login_path: DEFAULT_LOGIN_PATH.to_owned(),
+            link_path: DEFAULT_LINK_PATH.to_owned(),
             api_base_url: DEFAULT_API_BASE_URL.to_owned(),
             request_token_url: None,
             authenticate_url: None,

@@ -11,6 +11,27 @@ use super::TwitterLoginMiddlewareBuilder;
 pub(crate) const DEFAULT_RETURN_TO_PARAM: &str = "return_to";
 
 impl TwitterLoginMiddlewareBuilder {
+    /// The path whose `POST` links an X account to the signed-in user. Default:
+    /// `/link/twitter`. The form carries [`account_form_token`](crate::account_form_token) in
+    /// [`ACCOUNT_FORM_FIELD`](crate::ACCOUNT_FORM_FIELD) and, optionally, a return-to; a post
+    /// from another site, without the token, or with no user signed in is refused. The link
+    /// goes through the resolver's [`link`](crate::ResolveUser::link).
+    ///
+    /// ```
+    /// # use actix_twitter_login::{ConfigError, TwitterLoginMiddleware};
+    /// let builder = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .link_path("/account/connect/x");
+    /// assert!(builder.build().is_ok());
+    /// let clash = TwitterLoginMiddleware::builder("key", "secret", "http://127.0.0.1:8080/cb")
+    ///     .link_path("/login/twitter")
+    ///     .build();
+    /// assert!(matches!(clash.unwrap_err(), ConfigError::RouteClash { .. }));
+    /// ```
+    pub fn link_path(mut self, path: impl Into<String>) -> Self {
+        self.link_path = path.into();
+        self
+    }
+
     /// The query parameter of the login start that names where to go after signing in, e.g.
     /// `GET /login/twitter?return_to=/settings`. Default: `return_to`.
     ///

@@ -37,6 +37,7 @@ fn largest(i: usize) -> PendingLogin {
         key: format!("{key}{}", "t".repeat(MAX_TEMPORARY_TOKEN_BYTES - key.len())),
         secret: Secret::new("s".repeat(MAX_TEMPORARY_SECRET_BYTES)),
         return_to: None,
+        link_user: None,
     }
 }
 
@@ -44,6 +45,7 @@ fn largest(i: usize) -> PendingLogin {
 fn largest_returning(i: usize) -> PendingLogin {
     PendingLogin {
         return_to: Some(format!("/{}", "r".repeat(MAX_RETURN_TO_BYTES - 1))),
+        link_user: None,
         ..largest(i)
     }
 }

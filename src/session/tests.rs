@@ -13,6 +13,7 @@ fn temporary(token: &str) -> PendingLogin {
         key: token.into(),
         secret: Secret::new(format!("{token}-secret")),
         return_to: None,
+        link_user: None,
     }
 }
 
@@ -113,6 +114,7 @@ fn found_at_once(token: &str, secret: &str, ttl: Duration) -> bool {
         key: token.to_owned(),
         secret: Secret::new(secret),
         return_to: None,
+        link_user: None,
     };
     let now = 1_000_000;
     remember_at(&session, KEY, &login, 4, ttl, now).expect("remembered");

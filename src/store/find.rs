@@ -44,9 +44,32 @@ pub fn find_user(pool: &Pool, id: &str) -> Result<Option<User>, StoreError> {
         .map_err(|source| pool.query_error(source))
 }
 
-fn parse_identity(id: &str) -> Option<i32> {
+pub(super) fn parse_identity(id: &str) -> Option<i32> {
     let parsed: i32 = id.parse().ok()?;
     (parsed.to_string() == id).then_some(parsed)
+}
+
+/// Creates a user with this name and no credential: a user of the app's own sign-up (say,
+/// with a password the app keeps), who may link an X account later
+/// ([`ResolveUser::link`](crate::ResolveUser::link)).
+///
+/// ```
+/// use actix_twitter_login::store::{self, StoreOptions};
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let database_url = dir.path().join("app.db");
+/// # let database_url = database_url.to_str().unwrap();
+/// let pool = store::connect(database_url, &StoreOptions::default())?;
+/// store::run_migrations(&pool)?;
+/// let user = store::create_user(&mut pool.get()?, "Ada")?;
+/// assert_eq!(store::find_user(&pool, &user.id.to_string())?, Some(user));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// Diesel's error when the insert fails.
+pub fn create_user(conn: &mut PooledConnection, name: &str) -> Result<User, Error> {
+    with_connection!(conn, |conn| conn.insert_user(name))
 }
 
 /// Finds the user signed in with this Twitter profile, or creates one: passport's

@@ -28,6 +28,7 @@ mod backend;
 mod error;
 mod find;
 mod keys;
+mod link;
 mod migrate;
 mod options;
 mod pool;
@@ -43,7 +44,7 @@ mod tests;
 
 pub use backend::Backend;
 pub use error::StoreError;
-pub use find::{find_or_create, find_or_create_at, find_user};
+pub use find::{create_user, find_or_create, find_or_create_at, find_user};
 pub use keys::{KeyError, TokenKeys};
 pub use migrate::run_migrations;
 pub use options::StoreOptions;

@@ -10,6 +10,7 @@ use super::{
     error::{is_refusal, StoreError},
     find::find_or_create_at,
     keys::TokenKeys,
+    link,
     pool::Pool,
     tokens, PROVIDER,
 };
@@ -137,29 +138,46 @@ impl ResolveUser for DieselResolver {
                     tracing::error!(%subject, %error, "the token credentials were not stored");
                     return Err(ResolveError::internal(error));
                 }
-                Ok(Ok(Ok(user))) => Ok(Ok(user)),
-                Ok(Err(error)) => Ok(Err(error)),
-                Err(error) => Err(error),
+                Ok(Ok(Ok(user))) => Ok(user),
+                Ok(Err(error)) => Err(error),
+                Err(error) => {
+                    tracing::error!(%subject, %error, "sign-in task failed");
+                    return Err(ResolveError::internal(error));
+                }
             };
             match found {
-                Ok(Ok(user)) => {
+                Ok(user) => {
                     tracing::debug!(user_id = user.id, %subject, "signed in");
                     Ok(Verdict::User(user.id.to_string()))
                 }
-                Ok(Err(error)) if is_unavailable(&error) => {
-                    tracing::warn!(%subject, %error, "database unavailable; sign-in refused");
-                    Err(ResolveError::unavailable(error))
-                }
-                Ok(Err(error)) => {
-                    tracing::error!(%subject, %error, "sign-in failed in the database");
-                    Err(ResolveError::internal(error))
-                }
-                Err(error) => {
-                    tracing::error!(%subject, %error, "sign-in task failed");
-                    Err(ResolveError::internal(error))
-                }
+                Err(error) => Err(resolve_error(error, &subject)),
             }
         })
+    }
+
+    fn link(
+        &self,
+        user_id: &str,
+        credentials: Credentials,
+        profile: Profile,
+    ) -> LocalBoxFuture<'static, Result<Verdict, ResolveError>> {
+        Box::pin(link::verdict(
+            self.clone(),
+            user_id.to_owned(),
+            credentials,
+            profile,
+        ))
+    }
+}
+
+/// The store's error as the resolve step reports it, logged.
+pub(super) fn resolve_error(error: StoreError, subject: &str) -> ResolveError {
+    if is_unavailable(&error) {
+        tracing::warn!(%subject, %error, "database unavailable; sign-in refused");
+        ResolveError::unavailable(error)
+    } else {
+        tracing::error!(%subject, %error, "sign-in failed in the database");
+        ResolveError::internal(error)
     }
 }
 

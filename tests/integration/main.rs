@@ -17,6 +17,8 @@ mod demo;
 mod flaky_provider;
 /// Bounds against hostile peers.
 mod limits;
+/// Linking an X account to a signed-in user.
+mod link;
 /// The happy path.
 mod login;
 /// Requests without a session are answered and store nothing.

@@ -43,6 +43,11 @@ where
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me_handler))
             .route("/plain", web::get().to(|| async { "plain" }))
+            .route("/test/sign-up", web::post().to(sign_up))
+            .route(
+                "/test/account-form-token",
+                web::get().to(account_form_token),
+            )
             .route("/login/twitter", web::post().to(|| async { "posted" }))
             .wrap(twitter.clone())
             .wrap(Condition::new(identity, IdentityMiddleware::default()))
@@ -84,6 +89,36 @@ async fn me_handler(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpRespo
         // An identity that is no user of the database (a test's own resolver made it).
         Ok(Ok(None)) => HttpResponse::Unauthorized().finish(),
         Ok(Err(e)) => HttpResponse::InternalServerError().body(e.to_string()),
+        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+    }
+}
+
+/// The app's own sign-up: a user without an X account, signed in.
+async fn sign_up(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
+    let pool = pool.get_ref().clone();
+    let created = web::block(
+        move || -> Result<store::User, Box<dyn std::error::Error + Send + Sync>> {
+            Ok(store::create_user(&mut pool.get()?, "Local user")?)
+        },
+    )
+    .await;
+    match created {
+        Ok(Ok(user)) => {
+            use actix_web::HttpMessage as _;
+            actix_identity::Identity::login(&req.extensions(), user.id.to_string())
+                .expect("log in");
+            HttpResponse::Ok().body(user.id.to_string())
+        }
+        Ok(Err(e)) => HttpResponse::InternalServerError().body(e.to_string()),
+        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+    }
+}
+
+/// The session's account form token, as a page would render it.
+async fn account_form_token(req: HttpRequest) -> HttpResponse {
+    use actix_session::SessionExt as _;
+    match actix_twitter_login::account_form_token(&req.get_session()) {
+        Ok(token) => HttpResponse::Ok().body(token),
         Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
     }
 }
