@@ -21,6 +21,16 @@ use crate::{
 /// The largest reply read from X, in bytes.
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
+/// The app's answer to "can this user sign in some other way?" (a password, say).
+#[derive(Clone)]
+pub(crate) struct OtherSignIn(pub Arc<dyn Fn(i32) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for OtherSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OtherSignIn(..)")
+    }
+}
+
 /// Configures [`Accounts`]; from [`Accounts::builder`].
 #[derive(Debug)]
 pub struct AccountsBuilder {
@@ -33,6 +43,7 @@ pub struct AccountsBuilder {
     allow_insecure_provider_urls: bool,
     provider_timeout: Duration,
     refresh_margin: Duration,
+    other_sign_in: Option<OtherSignIn>,
 }
 
 impl AccountsBuilder {
@@ -47,7 +58,35 @@ impl AccountsBuilder {
             allow_insecure_provider_urls: false,
             provider_timeout: Duration::from_secs(10),
             refresh_margin: Duration::from_secs(60),
+            other_sign_in: None,
         }
+    }
+
+    /// Tells [`Accounts::unlink`] whether a user can sign in some other way than their linked
+    /// accounts: the app's own password, say. Called with the user id, on a blocking thread.
+    /// Default: a user can sign in only with their linked accounts, so the last one is never
+    /// unlinked ([`AccountError::LastSignIn`](super::AccountError::LastSignIn)).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// # let pool = actix_twitter_login::store::connect(dir.path().join("a.db").to_str().unwrap(), &Default::default())?;
+    /// # let keys = actix_twitter_login::store::TokenKeys::from_hex("k1", &"ab".repeat(32))?;
+    /// # let resolver = actix_twitter_login::store::DieselResolver::new(pool).store_tokens(keys);
+    /// # fn has_password(_user_id: i32) -> bool { true }
+    /// use actix_twitter_login::accounts::Accounts;
+    ///
+    /// let accounts = Accounts::builder(&resolver)
+    ///     .other_sign_in(|user_id| has_password(user_id))
+    ///     .build()?;
+    /// # drop(accounts);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn other_sign_in(
+        mut self,
+        has_other: impl Fn(i32) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.other_sign_in = Some(OtherSignIn(Arc::new(has_other)));
+        self
     }
 
     /// The OAuth 2.0 client the app signs in with: its id and, for a confidential client, its
@@ -253,6 +292,7 @@ impl AccountsBuilder {
                 },
                 refresh_margin: self.refresh_margin,
             },
+            other_sign_in: self.other_sign_in,
         }))
     }
 

@@ -25,11 +25,17 @@
 mod builder;
 pub(crate) mod client;
 mod error;
+mod linked;
+mod revoke;
+mod routes;
+mod unlink;
 
 use std::sync::Arc;
 
 pub use builder::AccountsBuilder;
 pub use error::AccountError;
+pub use linked::LinkedAccount;
+pub use unlink::{Revocations, Unlinked};
 
 use crate::store::{DieselResolver, Pool, TokenKeys};
 use client::XClient;
@@ -47,6 +53,8 @@ pub(crate) struct Inner {
     pub provider: Arc<str>,
     pub keys: TokenKeys,
     pub x: XClient,
+    /// Whether a user has a way to sign in other than their credentials (the app's own).
+    pub other_sign_in: Option<builder::OtherSignIn>,
 }
 
 impl Accounts {

@@ -42,7 +42,7 @@ pub(crate) enum Linked {
     /// The account belongs to another user: refused.
     OwnedByOther,
     /// The user already has another account at this provider: refused.
-    OtherAccountLinked,
+    AnotherAccount,
     /// No user has this id.
     NoSuchUser,
 }
@@ -93,7 +93,7 @@ pub(crate) fn link(
                     .first(conn)
                     .optional()?;
                 if other.is_some() {
-                    return Ok(Linked::OtherAccountLinked);
+                    return Ok(Linked::AnotherAccount);
                 }
                 diesel::insert_into(federated_credentials::table)
                     .values((
@@ -155,9 +155,33 @@ pub(super) async fn verdict(
             return Ok(Verdict::User(user_id));
         }
         Linked::OwnedByOther => OWNED_BY_OTHER,
-        Linked::OtherAccountLinked => OTHER_ACCOUNT_LINKED,
+        Linked::AnotherAccount => OTHER_ACCOUNT_LINKED,
         Linked::NoSuchUser => NO_SUCH_USER,
     };
     tracing::info!(user_id = id, %subject, outcome = ?linked, "link refused");
     Ok(Verdict::NoUser(Some(refused.to_owned())))
+}
+
+/// A linked account's subject and, when tokens are stored, their protocol and whether X
+/// refused them.
+pub(crate) type LinkRow = (String, Option<String>, Option<bool>);
+
+/// `user_id`'s X account at `provider`.
+pub(crate) fn linked(
+    conn: &mut PooledConnection,
+    provider: &str,
+    user_id: i32,
+) -> Result<Option<LinkRow>, Error> {
+    use super::schema::federated_tokens;
+    with_connection!(conn, |conn| federated_credentials::table
+        .left_join(federated_tokens::table)
+        .filter(federated_credentials::provider.eq(provider))
+        .filter(federated_credentials::user_id.eq(user_id))
+        .select((
+            federated_credentials::subject,
+            federated_tokens::protocol.nullable(),
+            federated_tokens::needs_reauthorization.nullable(),
+        ))
+        .first(conn)
+        .optional())
 }

@@ -28,7 +28,7 @@ mod backend;
 mod error;
 mod find;
 mod keys;
-mod link;
+pub(crate) mod link;
 mod migrate;
 mod options;
 mod pool;
@@ -37,6 +37,7 @@ mod resolver;
 mod schema;
 mod setup;
 mod tokens;
+pub(crate) mod unlink;
 mod user;
 
 #[cfg(test)]

@@ -22,6 +22,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    token_revocations (id) {
+        id -> Integer,
+        credential_id -> Integer,
+        protocol -> Text,
+        key_id -> Text,
+        sealed -> Binary,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         name -> Text,
@@ -32,4 +45,9 @@ diesel::table! {
 diesel::joinable!(federated_credentials -> users (user_id));
 diesel::joinable!(federated_tokens -> federated_credentials (credential_id));
 
-diesel::allow_tables_to_appear_in_same_query!(federated_credentials, federated_tokens, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    federated_credentials,
+    federated_tokens,
+    token_revocations,
+    users,
+);

@@ -51,3 +51,5 @@ mod testkit_example;
 /// Two app instances sharing PostgreSQL, Redis and the cookie key.
 #[cfg(all(feature = "postgres", feature = "redis"))]
 mod two_instances;
+/// Unlinking X, and revoking its tokens.
+mod unlink;

@@ -2,12 +2,13 @@
 //! PostgreSQL, Redis and the cookie key: a login started on one completes on the other.
 
 use crate::common::{
-    approve, backend::redis_url, bind, me, redis_store, serve, store_options, Backend, Browser,
-    Database, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET,
+    approve, backend::redis_url, bind, me, redis_store, serve, store_options, token_keys, Backend,
+    Browser, Database, CALLBACK_PATH, CONSUMER_KEY, CONSUMER_SECRET,
 };
 use std::time::Duration;
 
 use actix_twitter_login::{
+    accounts::Accounts,
     redis_spent_tokens,
     store::{self, DieselResolver},
     RedisStoreOptions, TwitterLoginMiddleware,
@@ -55,7 +56,12 @@ impl Pair {
                     .build()
                     .unwrap();
             let sessions = redis_store(&redis_url()).await;
-            servers.push(serve(listener, twitter, pool, true, move || {
+            let accounts =
+                Accounts::builder(&DieselResolver::new(pool.clone()).store_tokens(token_keys()))
+                    .api_base_url(provider.base_url())
+                    .build()
+                    .unwrap();
+            servers.push(serve(listener, twitter, pool, accounts, true, move || {
                 sessions.clone()
             }));
         }

@@ -100,10 +100,11 @@ struct Count {
 }
 
 /// The migrations' versions, in order: the folders' timestamps.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     "202611261853000000",
     "202611261853010000",
     "202611300900000000",
+    "202611301100000000",
 ];
 
 fn migration_versions_are_the_folder_timestamps(backend: Backend) {

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_identity::IdentityMiddleware;
 use actix_session::{storage::SessionStore, SessionMiddleware};
-use actix_twitter_login::{store, TwitterLoginMiddleware};
+use actix_twitter_login::{accounts::Accounts, store, TwitterLoginMiddleware};
 use actix_web::{
     dev::ServerHandle, middleware::Condition, web, App, HttpRequest, HttpResponse, HttpServer,
 };
@@ -20,6 +20,7 @@ pub fn serve<S, F>(
     listener: TcpListener,
     twitter: TwitterLoginMiddleware,
     pool: store::Pool,
+    accounts: Accounts,
     identity: bool,
     store: F,
 ) -> ServerHandle
@@ -36,7 +37,11 @@ where
         .expect("valid route paths");
     let server = HttpServer::new(move || {
         let (routes, own_routes) = (routes.clone(), own_routes.clone());
+        let unlink = accounts
+            .unlink_route("/unlink/twitter", "/")
+            .expect("a valid unlink route");
         App::new()
+            .service(unlink)
             .app_data(web::Data::new(pool.clone()))
             .configure(|c| routes.configure(c))
             .configure(|c| own_routes.configure(c))
@@ -93,12 +98,15 @@ async fn me_handler(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpRespo
     }
 }
 
+/// The name of every user of the app's own sign-up.
+pub const LOCAL_USER: &str = "Local user";
+
 /// The app's own sign-up: a user without an X account, signed in.
 async fn sign_up(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse {
     let pool = pool.get_ref().clone();
     let created = web::block(
         move || -> Result<store::User, Box<dyn std::error::Error + Send + Sync>> {
-            Ok(store::create_user(&mut pool.get()?, "Local user")?)
+            Ok(store::create_user(&mut pool.get()?, LOCAL_USER)?)
         },
     )
     .await;

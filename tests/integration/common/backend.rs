@@ -120,6 +120,17 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Runs one statement on the database (a test's own change, say a clock moved on).
+    pub fn execute(&self, statement: &str) {
+        if self.postgres {
+            return execute_postgres(&self.url, statement);
+        }
+        let mut conn = SqliteConnection::establish(&self.url).unwrap();
+        diesel::sql_query(statement).execute(&mut conn).unwrap();
+    }
+}
+
 impl Drop for Database {
     fn drop(&mut self) {
         if self.postgres {
@@ -165,6 +176,12 @@ fn drop_postgres_database(url: &str) {
 }
 
 #[cfg(feature = "postgres")]
+fn execute_postgres(url: &str, statement: &str) {
+    let mut conn = PgConnection::establish(url).unwrap();
+    diesel::sql_query(statement).execute(&mut conn).unwrap();
+}
+
+#[cfg(feature = "postgres")]
 fn count_postgres(url: &str, query: &str) -> i64 {
     let mut conn = PgConnection::establish(url).unwrap();
     diesel::sql_query(query)
@@ -183,5 +200,10 @@ fn drop_postgres_database(_url: &str) {}
 
 #[cfg(not(feature = "postgres"))]
 fn count_postgres(_url: &str, _query: &str) -> i64 {
+    unreachable!()
+}
+
+#[cfg(not(feature = "postgres"))]
+fn execute_postgres(_url: &str, _statement: &str) {
     unreachable!()
 }

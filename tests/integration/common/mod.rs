@@ -13,7 +13,8 @@ use std::net::TcpListener;
 
 use actix_session::storage::CookieSessionStore;
 use actix_twitter_login::{
-    store::{self, DieselResolver, StoreOptions},
+    accounts::Accounts,
+    store::{self, DieselResolver, StoreOptions, TokenKeys},
     TwitterLoginMiddleware, TwitterLoginMiddlewareBuilder,
 };
 use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client, RunningProvider};
@@ -62,6 +63,8 @@ pub struct TestApp {
     pub base_url: String,
     pub database: Database,
     pub memory: MemoryStore,
+    /// The app's linked accounts and their stored tokens.
+    pub accounts: Accounts,
     /// The proxy in front of the database server, when asked for.
     #[cfg(all(feature = "postgres", feature = "redis"))]
     pub database_proxy: Option<Proxy>,
@@ -211,6 +214,21 @@ pub fn bind() -> (TcpListener, String) {
 }
 
 /// The key every test app signs and encrypts its cookies with.
+/// The app's own sign-up (`/test/sign-up`) gives its users a way to sign in besides X.
+fn local_sign_in(pool: store::Pool) -> impl Fn(i32) -> bool + Send + Sync + 'static {
+    move |user_id| {
+        store::find_user(&pool, &user_id.to_string())
+            .ok()
+            .flatten()
+            .is_some_and(|user| user.name == app::LOCAL_USER)
+    }
+}
+
+/// The key the test app seals stored tokens with.
+pub fn token_keys() -> TokenKeys {
+    TokenKeys::from_hex("test-key-1", &"5a".repeat(32)).expect("a valid key")
+}
+
 pub fn cookie_key() -> Key {
     Key::from(&[7u8; 64])
 }
@@ -280,8 +298,19 @@ impl TestApp {
         let mut builder = builder
             .api_base_url(provider.base_url())
             .provider_timeout(std::time::Duration::from_secs(2));
+        let resolver = DieselResolver::new(pool.clone()).store_tokens(token_keys());
+        let mut accounts = Accounts::builder(&resolver)
+            .api_base_url(provider.base_url())
+            .provider_timeout(std::time::Duration::from_secs(2))
+            .oauth1_client(CONSUMER_KEY, CONSUMER_SECRET)
+            .other_sign_in(local_sign_in(pool.clone()));
+        accounts = match setup.protocol {
+            Protocol::OAuth2Public => accounts.oauth2_client(CLIENT_ID, None),
+            _ => accounts.oauth2_client(CLIENT_ID, Some(CLIENT_SECRET)),
+        };
+        let accounts = accounts.build().expect("a valid accounts configuration");
         if setup.with_resolver {
-            builder = builder.resolve_user(DieselResolver::new(pool.clone()));
+            builder = builder.resolve_user(resolver);
         }
         let twitter = (setup.configure)(builder)
             .build()
@@ -297,11 +326,19 @@ impl TestApp {
             .proxy_redis
             .then(|| Proxy::start(&backend::host_port(&backend::redis_url())));
         let id = setup.identity;
+        let acc = accounts.clone();
         let server = match sessions {
-            Sessions::Cookie => serve(listener, twitter, pool, id, CookieSessionStore::default),
+            Sessions::Cookie => serve(
+                listener,
+                twitter,
+                pool,
+                acc,
+                id,
+                CookieSessionStore::default,
+            ),
             Sessions::Memory => {
                 let memory = memory.clone();
-                serve(listener, twitter, pool, id, move || memory.clone())
+                serve(listener, twitter, pool, acc, id, move || memory.clone())
             }
             Sessions::Redis => {
                 #[cfg(all(feature = "postgres", feature = "redis"))]
@@ -312,7 +349,7 @@ impl TestApp {
                 #[cfg(not(all(feature = "postgres", feature = "redis")))]
                 let url = backend::redis_url();
                 let store = redis_store(&url).await;
-                serve(listener, twitter, pool, id, move || store.clone())
+                serve(listener, twitter, pool, acc, id, move || store.clone())
             }
         };
         TestApp {
@@ -320,6 +357,7 @@ impl TestApp {
             base_url,
             database,
             memory,
+            accounts,
             #[cfg(all(feature = "postgres", feature = "redis"))]
             database_proxy,
             #[cfg(all(feature = "postgres", feature = "redis"))]
