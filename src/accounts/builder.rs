@@ -245,6 +245,8 @@ impl AccountsBuilder {
         let keys = self.keys.clone().ok_or(ConfigError::Empty {
             option: "token_keys (DieselResolver::store_tokens)",
         })?;
+        // Checked whichever clients are set.
+        self.url("")?;
         if self.provider_timeout.is_zero() {
             return Err(ConfigError::Zero {
                 option: "provider_timeout",

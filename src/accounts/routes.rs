@@ -40,8 +40,8 @@ impl Accounts {
     /// let app = actix_web::App::new().service(route);
     /// # drop(app);
     /// assert!(matches!(
-    ///     accounts.unlink_route("unlink", "/").unwrap_err(),
-    ///     ConfigError::Path { .. }
+    ///     accounts.unlink_route("unlink", "/").err(),
+    ///     Some(ConfigError::Path { .. })
     /// ));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
