@@ -35,6 +35,7 @@ mod queries;
 mod resolver;
 mod schema;
 mod setup;
+pub(crate) mod token_lock;
 mod tokens;
 mod user;
 
