@@ -253,6 +253,7 @@ impl AccountsBuilder {
                 },
                 refresh_margin: self.refresh_margin,
             },
+            refreshing: Default::default(),
         }))
     }
 

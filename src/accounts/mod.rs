@@ -25,6 +25,8 @@
 mod builder;
 pub(crate) mod client;
 mod error;
+mod gate;
+mod refresh;
 
 use std::sync::Arc;
 
@@ -47,6 +49,8 @@ pub(crate) struct Inner {
     pub provider: Arc<str>,
     pub keys: TokenKeys,
     pub x: XClient,
+    /// One refresh per user at a time in this instance.
+    pub refreshing: gate::RefreshGate,
 }
 
 impl Accounts {
