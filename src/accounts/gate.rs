@@ -12,8 +12,8 @@ use std::{
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
 /// The users with a refresh under way or waiting, each with its queue and how many callers
-/// are in it.
-#[derive(Debug, Default)]
+/// are in it. `Debug` shows none of them.
+#[derive(Default)]
 pub(crate) struct RefreshGate {
     queues: Mutex<HashMap<i32, Queue>>,
 }
@@ -30,6 +30,12 @@ pub(crate) struct Turn<'a> {
     gate: &'a RefreshGate,
     user_id: i32,
     guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for RefreshGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshGate").finish_non_exhaustive()
+    }
 }
 
 impl RefreshGate {

@@ -69,7 +69,9 @@ impl Accounts {
     /// marked so, and X is not asked again until the user signs in again;
     /// [`AccountError::NoClient`] when a refresh is due and no OAuth 2.0 client is configured;
     /// [`AccountError::Provider`] when X cannot be reached, times out or answers another error
-    /// (the stored tokens are left as they were); [`AccountError::Store`] for a database error.
+    /// (the stored tokens are left as they were; should X have refreshed them and its answer
+    /// been lost, their refresh token is spent, and the next refresh marks the link);
+    /// [`AccountError::Store`] for a database error.
     pub async fn access_token(&self, user_id: i32) -> Result<AccessToken, AccountError> {
         if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
             return Ok(token);
