@@ -295,6 +295,7 @@ impl AccountsBuilder {
                 refresh_margin: self.refresh_margin,
             },
             other_sign_in: self.other_sign_in,
+            refreshing: Default::default(),
         }))
     }
 

@@ -25,7 +25,9 @@
 mod builder;
 pub(crate) mod client;
 mod error;
+mod gate;
 mod linked;
+mod refresh;
 mod revoke;
 mod routes;
 mod unlink;
@@ -55,6 +57,8 @@ pub(crate) struct Inner {
     pub x: XClient,
     /// Whether a user has a way to sign in other than their credentials (the app's own).
     pub other_sign_in: Option<builder::OtherSignIn>,
+    /// One refresh per user at a time in this instance.
+    pub refreshing: gate::RefreshGate,
 }
 
 impl Accounts {

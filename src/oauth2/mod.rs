@@ -8,6 +8,7 @@
 pub(crate) mod callback;
 pub(crate) mod calls;
 mod http;
+pub(crate) mod refresh;
 
 use std::time::Duration;
 

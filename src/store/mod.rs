@@ -36,12 +36,13 @@ mod queries;
 mod resolver;
 mod schema;
 mod setup;
+pub(crate) mod token_lock;
 mod tokens;
 pub(crate) mod unlink;
 mod user;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use backend::Backend;
 pub use error::StoreError;

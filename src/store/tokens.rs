@@ -120,14 +120,35 @@ fn context(credential_id: i32) -> Vec<u8> {
     format!("actix-twitter-login/federated_tokens/v1/{credential_id}").into_bytes()
 }
 
-/// Opens a value sealed for the credential `credential_id`: its token credentials.
+/// One credential's tokens sealed for its row, with what the row keeps in the clear.
+pub(super) struct SealedRow {
+    pub protocol: &'static str,
+    pub sealed: Sealed,
+    pub expires_at: Option<i64>,
+}
+
+/// Seals `credentials` for the row of `credential_id`.
+pub(super) fn seal_row(
+    keys: &TokenKeys,
+    credential_id: i32,
+    credentials: &Credentials,
+) -> Result<SealedRow, TokenStoreError> {
+    let stored = Stored::of(credentials);
+    let plaintext = serde_json::to_vec(&stored).map_err(|_| TokenStoreError::Unreadable)?;
+    Ok(SealedRow {
+        protocol: stored.protocol(),
+        sealed: keys.seal(&plaintext, &context(credential_id)),
+        expires_at: stored.expires_at(),
+    })
+}
+
+/// Opens the sealed value of the row of `credential_id`.
 pub(super) fn open_row(
     keys: &TokenKeys,
     credential_id: i32,
-    key_id: String,
-    bytes: Vec<u8>,
+    sealed: &Sealed,
 ) -> Result<Credentials, TokenStoreError> {
-    let plaintext = keys.open(&Sealed { key_id, bytes }, &context(credential_id))?;
+    let plaintext = keys.open(sealed, &context(credential_id))?;
     let stored: Stored =
         serde_json::from_slice(&plaintext).map_err(|_| TokenStoreError::Unreadable)?;
     Ok(stored.into_credentials())
@@ -142,20 +163,22 @@ pub(super) fn save(
     subject: &str,
     credentials: &Credentials,
 ) -> Result<(), TokenStoreError> {
-    let stored = Stored::of(credentials);
-    let plaintext = serde_json::to_vec(&stored).map_err(|_| TokenStoreError::Unreadable)?;
     with_connection!(conn, |conn| {
         let credential_id: i32 = federated_credentials::table
             .filter(federated_credentials::provider.eq(provider))
             .filter(federated_credentials::subject.eq(subject))
             .select(federated_credentials::id)
             .first(conn)?;
-        let sealed = keys.seal(&plaintext, &context(credential_id));
+        let SealedRow {
+            protocol,
+            sealed,
+            expires_at,
+        } = seal_row(keys, credential_id, credentials)?;
         let row = (
-            federated_tokens::protocol.eq(stored.protocol()),
+            federated_tokens::protocol.eq(protocol),
             federated_tokens::key_id.eq(&sealed.key_id),
             federated_tokens::sealed.eq(&sealed.bytes),
-            federated_tokens::expires_at.eq(stored.expires_at()),
+            federated_tokens::expires_at.eq(expires_at),
             federated_tokens::needs_reauthorization.eq(false),
             federated_tokens::updated_at.eq(now()),
         );
@@ -192,7 +215,7 @@ pub(super) fn load(
     let Some((credential_id, key_id, bytes)) = row else {
         return Ok(None);
     };
-    open_row(keys, credential_id, key_id, bytes).map(Some)
+    open_row(keys, credential_id, &Sealed { key_id, bytes }).map(Some)
 }
 
 /// Re-seals under the current key every row sealed under another; the number re-sealed.

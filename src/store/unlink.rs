@@ -6,7 +6,7 @@ use diesel::{prelude::*, result::Error};
 
 use super::{
     backend::BackendConnection,
-    keys::TokenKeys,
+    keys::{Sealed, TokenKeys},
     pool::{with_connection, PooledConnection},
     schema::{federated_credentials, federated_tokens, token_revocations},
     tokens::{open_row, TokenStoreError},
@@ -153,7 +153,7 @@ pub(crate) fn due(
         .map(|(id, attempts, credential_id, key_id, sealed)| Revocation {
             id,
             attempts,
-            credentials: open_row(keys, credential_id, key_id, sealed),
+            credentials: open_row(keys, credential_id, &Sealed { key_id, bytes: sealed }),
         })
         .collect())
 }

@@ -12,6 +12,7 @@ pub(crate) mod bearer;
 pub(crate) mod client;
 pub(crate) mod error;
 pub(crate) mod exchange;
+mod issue;
 pub(crate) mod limit;
 pub(crate) mod params;
 pub(crate) mod pkce;

@@ -208,3 +208,27 @@ async fn revoke_authenticates_the_client_and_needs_a_token() {
     assert_eq!(provider.rejected(), 3);
     assert_eq!(provider.requests(MockEndpoint::OAuth2Revoke), 4);
 }
+
+#[actix_web::test]
+async fn issued_tokens_work_as_the_flows_and_are_not_counted() {
+    let provider = Caller::Public.start().await;
+    assert!(provider.issue_oauth2_tokens("nobody", OFFLINE).is_none());
+    assert!(provider
+        .issue_oauth2_tokens("alice", "no.such.scope")
+        .is_none());
+    let (access_token, none) = provider.issue_oauth2_tokens("ALICE", USERS_ME).unwrap();
+    assert!(none.is_none(), "no refresh token without offline.access");
+    let me = get_bearer(&provider, "/2/users/me", &access_token).await;
+    assert_eq!(me.json()["data"]["id"], "1001", "{me:?}");
+    let (_, refresh_token) = provider.issue_oauth2_tokens("bob", OFFLINE).unwrap();
+    let refresh_token = refresh_token.expect("offline.access gives a refresh token");
+    assert_eq!(provider.requests(MockEndpoint::OAuth2Token), 0);
+    let reply = refresh(&provider, Caller::Public, &refresh_token, &[]).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let reply = refresh(&provider, Caller::Public, &refresh_token, &[]).await;
+    assert_oauth_error(&reply, 400, "invalid_grant");
+    assert_eq!(provider.requests(MockEndpoint::OAuth2Token), 2);
+    // Without an OAuth 2.0 client there is nothing to issue tokens to.
+    let plain = builder().start().await.unwrap();
+    assert!(plain.issue_oauth2_tokens("alice", USERS_ME).is_none());
+}

@@ -1,0 +1,221 @@
+//! [`Accounts::access_token`]: a usable OAuth 2.0 access token on demand, refreshed once.
+//!
+//! The stored token is read without a lock and handed out while it is more than the refresh
+//! margin from its expiry. Otherwise the caller waits for its turn at the user's refresh in
+//! this instance ([`super::gate`]), reads again, and if the token is still near its expiry,
+//! refreshes it in one blocking task: the task locks the row ([`token_lock`]), reads it again
+//! (another instance may have refreshed it meanwhile), calls X holding the lock, and stores the
+//! rotated tokens in the same transaction. The call runs on a runtime of the task's own, as
+//! awc's client must stay on one thread; the task finishes even if the caller goes away, so a
+//! refresh X has answered is stored, never lost with its single-use refresh token.
+
+use std::time::{Duration, SystemTime};
+
+use actix_web::web;
+
+use super::{client::OAuth2Client, AccountError, Accounts};
+use crate::{
+    credentials::{AccessToken, Credentials},
+    middleware::http_client,
+    oauth2::refresh::{is_refused_grant, refresh, RefreshClient},
+    provider::{Endpoint, Limits, ProviderError},
+    store::{
+        token_lock::{self, Decision, TokenRow},
+        TokenStoreError,
+    },
+};
+
+/// How much longer than a call to X a caller may wait for another's refresh to commit.
+const LOCK_WAIT_BEYOND_CALL: Duration = Duration::from_secs(5);
+
+impl Accounts {
+    /// A usable OAuth 2.0 access token of the user `user_id`, to call X's API for them
+    /// (`Authorization: Bearer`): the stored one while it is more than the
+    /// [`refresh_margin`](super::AccountsBuilder::refresh_margin) from its expiry (or has
+    /// none), else a refreshed one, stored with the rotated refresh token before it is handed
+    /// out.
+    ///
+    /// A token is refreshed once however many requests, in however many instances of the app,
+    /// ask at the same moment: the others wait (for at most the
+    /// [`provider_timeout`](super::AccountsBuilder::provider_timeout) and 5 s) and get the
+    /// refreshed token. The refresh holds a lock on the user's token row while X answers
+    /// (PostgreSQL: the row; SQLite: the database's write lock).
+    ///
+    /// # Security Warning
+    /// The token acts for the user: never log it or show it.
+    ///
+    /// ```no_run
+    /// use actix_twitter_login::accounts::{AccountError, Accounts};
+    ///
+    /// # async fn demo(accounts: Accounts, user_id: i32) -> Result<(), Box<dyn std::error::Error>> {
+    /// match accounts.access_token(user_id).await {
+    ///     Ok(token) => {
+    ///         let bearer = format!("Bearer {}", token.token.expose());
+    ///         // ... call X's API with it
+    /// #       drop(bearer);
+    ///     }
+    ///     // Ask the user to sign in with X again.
+    ///     Err(AccountError::NeedsReauthorization) => {}
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`AccountError::NotLinked`] when no tokens are stored for the user;
+    /// [`AccountError::NotOAuth2`] when they are OAuth 1.0a token credentials;
+    /// [`AccountError::NeedsReauthorization`] when X refused the refresh token (`invalid_grant`:
+    /// revoked, or already used), or the token has expired without a refresh token: the link is
+    /// marked so, and X is not asked again until the user signs in again;
+    /// [`AccountError::NoClient`] when a refresh is due and no OAuth 2.0 client is configured;
+    /// [`AccountError::Provider`] when X cannot be reached, times out or answers another error
+    /// (the stored tokens are left as they were; should X have refreshed them and its answer
+    /// been lost, their refresh token is spent, and the next refresh marks the link);
+    /// [`AccountError::Store`] for a database error.
+    pub async fn access_token(&self, user_id: i32) -> Result<AccessToken, AccountError> {
+        if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
+            return Ok(token);
+        }
+        self.inner().x.oauth2()?;
+        let _turn = self.inner().refreshing.enter(user_id).await;
+        // The caller before this one may have refreshed it.
+        if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
+            return Ok(token);
+        }
+        let accounts = self.clone();
+        web::block(move || accounts.refresh_locked(user_id))
+            .await
+            .map_err(|e| TokenStoreError::Database(e.to_string()))?
+    }
+
+    /// The user's stored token, read without a lock, judged.
+    async fn read_tokens(&self, user_id: i32) -> Result<Freshness, AccountError> {
+        let accounts = self.clone();
+        let row = web::block(move || {
+            let inner = accounts.inner();
+            token_lock::read(&inner.pool, &inner.keys, &inner.provider, user_id)
+        })
+        .await
+        .map_err(|e| TokenStoreError::Database(e.to_string()))??;
+        judge(row, self.inner().x.refresh_margin, SystemTime::now())
+    }
+
+    /// Locks the user's token row, and refreshes the token unless that is done. Blocking.
+    fn refresh_locked(&self, user_id: i32) -> Result<AccessToken, AccountError> {
+        let inner = self.inner();
+        let client = inner.x.oauth2()?;
+        let limits = inner.x.limits;
+        let margin = inner.x.refresh_margin;
+        let wait = limits.timeout + LOCK_WAIT_BEYOND_CALL;
+        token_lock::decide_locked::<_, AccountError, _>(
+            &inner.pool,
+            &inner.keys,
+            &inner.provider,
+            user_id,
+            wait,
+            |row| {
+                let token = match judge(row, margin, SystemTime::now())? {
+                    Freshness::Usable(token) => return Ok(Decision::Keep(Ok(token))),
+                    Freshness::Stale(token) => token,
+                };
+                if token.refresh_token.is_none() {
+                    if token.expires_at.is_some_and(|at| at <= SystemTime::now()) {
+                        tracing::info!(
+                            user_id,
+                            "the access token has expired and there is no refresh token: \
+                             the user must sign in with X again"
+                        );
+                        return Ok(Decision::MarkNeedsReauthorization(Err(
+                            AccountError::NeedsReauthorization,
+                        )));
+                    }
+                    // Nothing to refresh with: the token serves until it expires.
+                    return Ok(Decision::Keep(Ok(token)));
+                }
+                match call_x(client, limits, &token) {
+                    Ok(refreshed) => {
+                        tracing::debug!(user_id, "refreshed the access token");
+                        let stored = Credentials::OAuth2(refreshed.clone());
+                        Ok(Decision::Replace(stored, Ok(refreshed)))
+                    }
+                    Err(error) if is_refused_grant(&error) => {
+                        tracing::info!(
+                            user_id,
+                            %error,
+                            "X refused the refresh token: the user must sign in with X again"
+                        );
+                        Ok(Decision::MarkNeedsReauthorization(Err(
+                            AccountError::NeedsReauthorization,
+                        )))
+                    }
+                    Err(error) => {
+                        tracing::warn!(
+                            user_id,
+                            %error,
+                            "the access token could not be refreshed; the stored tokens are kept"
+                        );
+                        Err(error.into())
+                    }
+                }
+            },
+        )?
+    }
+}
+
+/// A stored OAuth 2.0 access token: to hand out, or to refresh first.
+enum Freshness {
+    Usable(AccessToken),
+    Stale(AccessToken),
+}
+
+/// What the stored row says: an error for no row, a marked row or OAuth 1.0a tokens; a token
+/// without an expiry, or expiring more than `margin` after `now`, is usable.
+fn judge(
+    row: Option<TokenRow>,
+    margin: Duration,
+    now: SystemTime,
+) -> Result<Freshness, AccountError> {
+    let row = row.ok_or(AccountError::NotLinked)?;
+    if row.needs_reauthorization {
+        return Err(AccountError::NeedsReauthorization);
+    }
+    let token = match row.credentials {
+        Credentials::OAuth2(token) => token,
+        Credentials::OAuth1(_) => return Err(AccountError::NotOAuth2),
+    };
+    let usable = match token.expires_at {
+        None => true,
+        Some(at) => now.checked_add(margin).is_some_and(|due| at > due),
+    };
+    Ok(if usable {
+        Freshness::Usable(token)
+    } else {
+        Freshness::Stale(token)
+    })
+}
+
+/// The refresh call, made on this (blocking) thread on a runtime of its own.
+fn call_x(
+    client: &OAuth2Client,
+    limits: Limits,
+    token: &AccessToken,
+) -> Result<AccessToken, ProviderError> {
+    let unavailable = |reason: String| ProviderError::Network {
+        endpoint: Endpoint::Refresh,
+        reason,
+    };
+    let runtime = actix_web::rt::Runtime::new()
+        .map_err(|e| unavailable(format!("no runtime for the call: {e}")))?;
+    let client = RefreshClient {
+        id: &client.id,
+        secret: client.secret.as_ref(),
+        token_url: &client.token_url,
+        limits,
+    };
+    runtime
+        .block_on(async { refresh(&http_client(), client, token).await })
+        .unwrap_or_else(|| Err(unavailable("no refresh token".to_owned())))
+}
+
+#[cfg(test)]
+mod tests;
