@@ -36,6 +36,8 @@ mod text;
 pub mod accounts;
 mod deadline_store;
 #[cfg(feature = "redis")]
+mod redis_sessions;
+#[cfg(feature = "redis")]
 mod redis_spent;
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -59,6 +61,8 @@ pub use middleware::InnerTwitterLoginMiddleware;
 pub use middleware::TwitterLoginMiddleware;
 pub use oauth1::ProfileErrorPolicy;
 pub use profile::{Profile, ProfileSource};
+#[cfg(feature = "redis")]
+pub use redis_sessions::{redis_sessions, RedisSessions};
 #[cfg(feature = "redis")]
 pub use redis_spent::{redis_spent_tokens, RedisSpentTokens};
 #[cfg(feature = "redis")]

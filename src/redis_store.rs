@@ -8,6 +8,10 @@ use deadpool_redis::{Config, Pool, Runtime};
 
 use crate::deadline_store::DeadlineStore;
 
+/// The prefix of every session's Redis key: [`RedisSessions`](crate::RedisSessions) finds a
+/// user's sessions under it, and nothing else of the app's Redis is touched.
+pub(crate) const SESSION_PREFIX: &str = "actix-twitter-login:session:";
+
 /// Settings for [`redis_session_store`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedisStoreOptions {
@@ -44,7 +48,10 @@ pub enum RedisStoreError {
 /// back works again, without a restart (broken connections are dropped from the pool and new
 /// ones made on demand).
 ///
-/// Checks once that Redis answers, so a wrong URL fails at startup.
+/// Checks once that Redis answers, so a wrong URL fails at startup. Each session is kept under
+/// the key `actix-twitter-login:session:<session key>`, so that
+/// [`RedisSessions::sign_out_everywhere`](crate::RedisSessions::sign_out_everywhere) can find
+/// a user's sessions.
 ///
 /// # Errors
 /// [`RedisStoreError::Config`] for an invalid URL, [`RedisStoreError::Unreachable`] when Redis
@@ -66,7 +73,9 @@ pub async fn redis_session_store(
     options: &RedisStoreOptions,
 ) -> Result<DeadlineStore<RedisSessionStore>, RedisStoreError> {
     let pool = checked_pool(url, options).await?;
-    let store = RedisSessionStore::new_pooled(pool)
+    let store = RedisSessionStore::builder_pooled(pool)
+        .cache_keygen(|session_key| format!("{SESSION_PREFIX}{session_key}"))
+        .build()
         .await
         .map_err(|e| RedisStoreError::Unreachable(e.into()))?;
     Ok(DeadlineStore::new(store, options.timeout))

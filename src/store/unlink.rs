@@ -153,7 +153,14 @@ pub(crate) fn due(
         .map(|(id, attempts, credential_id, key_id, sealed)| Revocation {
             id,
             attempts,
-            credentials: open_row(keys, credential_id, &Sealed { key_id, bytes: sealed }),
+            credentials: open_row(
+                keys,
+                credential_id,
+                &Sealed {
+                    key_id,
+                    bytes: sealed,
+                },
+            ),
         })
         .collect())
 }
