@@ -28,7 +28,7 @@ use super::{
 /// # let database_url = database_url.to_str().unwrap();
 /// let pool = store::connect(database_url, &StoreOptions::default())?;
 /// let applied = store::run_migrations(&pool)?;
-/// assert_eq!(applied.len(), 3);
+/// assert_eq!(applied.len(), 4);
 /// assert!(store::run_migrations(&pool)?.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -27,6 +27,7 @@
 mod backend;
 mod error;
 mod find;
+pub(crate) mod job_lock;
 mod keys;
 mod migrate;
 mod options;
@@ -35,6 +36,7 @@ mod queries;
 mod resolver;
 mod schema;
 mod setup;
+pub(crate) mod token_migration;
 mod tokens;
 mod user;
 

@@ -109,7 +109,7 @@ fn seconds(time: SystemTime) -> Option<u64> {
     time.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -118,6 +118,31 @@ fn now() -> i64 {
 /// What a sealed row is bound to: a value moved to another row does not open.
 fn context(credential_id: i32) -> Vec<u8> {
     format!("actix-twitter-login/federated_tokens/v1/{credential_id}").into_bytes()
+}
+
+/// Seals `credentials` for the row of `credential_id`: its protocol, the sealed value and the
+/// access token's expiry (seconds since the Unix epoch), as the row's columns hold them.
+pub(super) fn seal(
+    keys: &TokenKeys,
+    credential_id: i32,
+    credentials: &Credentials,
+) -> Result<(&'static str, Sealed, Option<i64>), TokenStoreError> {
+    let stored = Stored::of(credentials);
+    let plaintext = serde_json::to_vec(&stored).map_err(|_| TokenStoreError::Unreadable)?;
+    let sealed = keys.seal(&plaintext, &context(credential_id));
+    Ok((stored.protocol(), sealed, stored.expires_at()))
+}
+
+/// Opens the sealed value of the row of `credential_id`.
+pub(super) fn open(
+    keys: &TokenKeys,
+    credential_id: i32,
+    sealed: &Sealed,
+) -> Result<Credentials, TokenStoreError> {
+    let plaintext = keys.open(sealed, &context(credential_id))?;
+    let stored: Stored =
+        serde_json::from_slice(&plaintext).map_err(|_| TokenStoreError::Unreadable)?;
+    Ok(stored.into_credentials())
 }
 
 /// Seals and writes (or replaces) the tokens of the credential `(provider, subject)`, and
@@ -179,10 +204,7 @@ pub(super) fn load(
     let Some((credential_id, key_id, bytes)) = row else {
         return Ok(None);
     };
-    let plaintext = keys.open(&Sealed { key_id, bytes }, &context(credential_id))?;
-    let stored: Stored =
-        serde_json::from_slice(&plaintext).map_err(|_| TokenStoreError::Unreadable)?;
-    Ok(Some(stored.into_credentials()))
+    open(keys, credential_id, &Sealed { key_id, bytes }).map(Some)
 }
 
 /// Re-seals under the current key every row sealed under another; the number re-sealed.

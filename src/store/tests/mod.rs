@@ -22,6 +22,7 @@ macro_rules! on_each_backend {
 
 mod concurrency;
 mod find_or_create;
+mod job_locks;
 mod migrations;
 #[cfg(feature = "postgres")]
 mod pg_server;
@@ -89,7 +90,7 @@ fn migrated(backend: Backend, options: &StoreOptions) -> (TestDatabase, Pool) {
     let pool = connect(&database.url, options).expect("connect");
     assert_eq!(pool.backend(), backend);
     let applied = run_migrations(&pool).expect("migrations");
-    assert_eq!(applied.len(), 3, "{applied:?}");
+    assert_eq!(applied.len(), 4, "{applied:?}");
     (database, pool)
 }
 

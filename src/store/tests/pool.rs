@@ -89,7 +89,7 @@ fn a_lazy_pool_reports_an_unopenable_database_on_get(backend: Backend) {
 fn a_lazy_pool_works_once_the_database_can_be_opened(backend: Backend) {
     let db = TestDatabase::new(backend);
     let pool = connect_lazy(&db.url, &small());
-    assert_eq!(run_migrations(&pool).expect("migrations").len(), 3);
+    assert_eq!(run_migrations(&pool).expect("migrations").len(), 4);
 }
 
 fn passwords_in_urls_stay_out_of_errors_and_debug(backend: Backend) {
