@@ -25,11 +25,13 @@
 mod builder;
 pub(crate) mod client;
 mod error;
+mod migrate;
 
 use std::sync::Arc;
 
 pub use builder::AccountsBuilder;
 pub use error::AccountError;
+pub use migrate::{MigrationError, MigrationOptions, MigrationSummary};
 
 use crate::store::{DieselResolver, Pool, TokenKeys};
 use client::XClient;

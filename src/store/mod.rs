@@ -41,7 +41,7 @@ mod tokens;
 mod user;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use backend::Backend;
 pub use error::StoreError;

@@ -167,3 +167,92 @@ pub(crate) fn mark_for_reauthorization(
     }))
     .map_err(Into::into)
 }
+
+/// Test helpers: seeding a store with OAuth 1.0a users, and reading every row back.
+#[cfg(test)]
+pub(crate) mod seed {
+    use diesel::prelude::*;
+
+    use super::super::{
+        backend::BackendConnection,
+        keys::TokenKeys,
+        pool::{with_connection, Pool},
+        schema::{federated_credentials, federated_tokens, users},
+        tokens::{self, TokenStoreError},
+    };
+    use crate::credentials::{Credentials, Secret, TokenCredentials};
+
+    /// Stores a user linked at `provider` as `subject` with OAuth 1.0a `(token, secret)`, for
+    /// each of `users`, in one transaction.
+    pub(crate) fn oauth1_users(
+        pool: &Pool,
+        keys: &TokenKeys,
+        provider: &str,
+        users: &[(String, String, String)],
+    ) {
+        let mut conn = pool.get().expect("connection");
+        with_connection!(&mut conn, |conn| conn.write_transaction(|conn| {
+            for (subject, token, secret) in users {
+                let user_id: i32 = diesel::insert_into(users::table)
+                    .values(users::name.eq(subject))
+                    .returning(users::id)
+                    .get_result(conn)?;
+                let credential_id: i32 = diesel::insert_into(federated_credentials::table)
+                    .values((
+                        federated_credentials::user_id.eq(user_id),
+                        federated_credentials::provider.eq(provider),
+                        federated_credentials::subject.eq(subject),
+                    ))
+                    .returning(federated_credentials::id)
+                    .get_result(conn)?;
+                let credentials = Credentials::OAuth1(TokenCredentials {
+                    token: token.clone(),
+                    secret: Secret::new(secret.as_str()),
+                });
+                let (protocol, sealed, _) =
+                    tokens::seal(keys, credential_id, &credentials).expect("seal");
+                diesel::insert_into(federated_tokens::table)
+                    .values((
+                        federated_tokens::credential_id.eq(credential_id),
+                        federated_tokens::protocol.eq(protocol),
+                        federated_tokens::key_id.eq(&sealed.key_id),
+                        federated_tokens::sealed.eq(&sealed.bytes),
+                        federated_tokens::updated_at.eq(tokens::now()),
+                    ))
+                    .execute(conn)?;
+            }
+            diesel::QueryResult::Ok(())
+        }))
+        .expect("seed the store");
+    }
+
+    /// A stored row, opened: `(subject, protocol, needs_reauthorization, credentials)`.
+    pub(crate) type Row = (String, String, bool, Credentials);
+
+    /// Every stored row at `provider`, opened, in credential id order.
+    pub(crate) fn rows(pool: &Pool, keys: &TokenKeys, provider: &str) -> Vec<Row> {
+        let mut conn = pool.get().expect("connection");
+        let rows: Vec<(i32, String, String, bool, String, Vec<u8>)> =
+            with_connection!(&mut conn, |conn| federated_tokens::table
+                .inner_join(federated_credentials::table)
+                .filter(federated_credentials::provider.eq(provider))
+                .order(federated_tokens::credential_id)
+                .select((
+                    federated_tokens::credential_id,
+                    federated_credentials::subject,
+                    federated_tokens::protocol,
+                    federated_tokens::needs_reauthorization,
+                    federated_tokens::key_id,
+                    federated_tokens::sealed,
+                ))
+                .load(conn))
+            .expect("read the rows");
+        rows.into_iter()
+            .map(|(id, subject, protocol, marked, key_id, bytes)| {
+                let sealed = super::Sealed { key_id, bytes };
+                let credentials: Result<_, TokenStoreError> = tokens::open(keys, id, &sealed);
+                (subject, protocol, marked, credentials.expect("opens"))
+            })
+            .collect()
+    }
+}

@@ -19,6 +19,7 @@ macro_rules! on_each_backend {
         }
     };
 }
+pub(crate) use on_each_backend;
 
 mod concurrency;
 mod find_or_create;
@@ -46,15 +47,15 @@ use super::{
 use crate::profile::Profile;
 
 /// A fresh, empty database of one backend, removed when dropped.
-struct TestDatabase {
-    url: String,
+pub(crate) struct TestDatabase {
+    pub(crate) url: String,
     /// What removes the database when dropped: the SQLite file's temporary directory, or the
     /// PostgreSQL [`pg_server::Database`].
     _owner: Box<dyn std::any::Any>,
 }
 
 impl TestDatabase {
-    fn new(backend: Backend) -> Self {
+    pub(crate) fn new(backend: Backend) -> Self {
         match backend {
             #[cfg(feature = "sqlite")]
             Backend::Sqlite => {
