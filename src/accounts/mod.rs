@@ -27,6 +27,7 @@ pub(crate) mod client;
 mod error;
 mod gate;
 mod linked;
+mod migrate;
 mod refresh;
 mod revoke;
 mod routes;
@@ -37,6 +38,7 @@ use std::sync::Arc;
 pub use builder::AccountsBuilder;
 pub use error::AccountError;
 pub use linked::LinkedAccount;
+pub use migrate::{MigrationError, MigrationOptions, MigrationSummary};
 pub use unlink::{Revocations, Unlinked};
 
 use crate::store::{DieselResolver, Pool, TokenKeys};

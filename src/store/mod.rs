@@ -27,6 +27,7 @@
 mod backend;
 mod error;
 mod find;
+pub(crate) mod job_lock;
 mod keys;
 pub(crate) mod link;
 mod migrate;
@@ -37,6 +38,7 @@ mod resolver;
 mod schema;
 mod setup;
 pub(crate) mod token_lock;
+pub(crate) mod token_migration;
 mod tokens;
 pub(crate) mod unlink;
 mod user;

@@ -45,9 +45,18 @@ diesel::table! {
 diesel::joinable!(federated_credentials -> users (user_id));
 diesel::joinable!(federated_tokens -> federated_credentials (credential_id));
 
+diesel::table! {
+    job_locks (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at_ms -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     federated_credentials,
     federated_tokens,
+    job_locks,
     token_revocations,
     users,
 );

@@ -82,6 +82,25 @@ impl RunningProvider {
         Some(self.shared.lock().issue_access_token(&user.id))
     }
 
+    /// Test helper: invalidates token credentials as `POST /1.1/oauth/invalidate_token` does
+    /// (as when the user revokes the app), without a signed request: from then on they fail
+    /// everywhere, and their token exchange gets `invalid_grant`. Not counted in
+    /// [`requests`](Self::requests). `false` when the provider holds no such token.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use actix_twitter_login_testkit::MockProvider;
+    ///
+    /// let provider = MockProvider::builder("consumer-key", "consumer-secret").start().await?;
+    /// let (token, _secret) = provider.issue_oauth1_token("alice").expect("a default user");
+    /// assert!(provider.invalidate_oauth1_token(&token));
+    /// assert!(!provider.invalidate_oauth1_token(&token));
+    /// # Ok(()) }
+    /// ```
+    pub fn invalidate_oauth1_token(&self, token: &str) -> bool {
+        self.shared.lock().invalidate_access_token(token)
+    }
+
     /// How many requests reached `endpoint` so far (whatever their outcome). A token exchange
     /// counts as [`MockEndpoint::OAuth2Token`] and as [`MockEndpoint::OAuth2TokenExchange`], so
     /// the latter says exactly how many exchanges reached the provider.

@@ -104,11 +104,12 @@ struct Count {
 }
 
 /// The migrations' versions, in order: the folders' timestamps.
-pub(super) const MIGRATIONS: [&str; 4] = [
+pub(super) const MIGRATIONS: [&str; 5] = [
     "202611261853000000",
     "202611261853010000",
     "202611300900000000",
     "202611301100000000",
+    "202611301200000000",
 ];
 
 fn migration_versions_are_the_folder_timestamps(backend: Backend) {

@@ -23,6 +23,7 @@ pub(crate) use on_each_backend;
 
 mod concurrency;
 mod find_or_create;
+mod job_locks;
 mod migrations;
 #[cfg(feature = "postgres")]
 mod pg_server;

@@ -168,3 +168,24 @@ async fn issued_token_credentials_act_for_the_user_without_any_request() {
         .await
         .assert(401, CODE_89);
 }
+
+#[actix_web::test]
+async fn token_credentials_invalidated_by_the_helper_fail_everywhere() {
+    let provider = start().await;
+    let (token, secret) = provider
+        .issue_oauth1_token("alice")
+        .expect("alice is a user");
+    let (kept, kept_secret) = provider
+        .issue_oauth1_token("alice")
+        .expect("alice is a user");
+    assert!(provider.invalidate_oauth1_token(&token));
+    assert!(!provider.invalidate_oauth1_token(&token), "already gone");
+    assert!(!provider.invalidate_oauth1_token("no-such-token"));
+    get_signed(&provider, VERIFY, &token, &secret)
+        .await
+        .assert(401, CODE_89);
+    // The user's other token credentials are untouched, and nothing was counted.
+    let reply = get_signed(&provider, VERIFY, &kept, &kept_secret).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(provider.requests(MockEndpoint::InvalidateToken), 0);
+}
