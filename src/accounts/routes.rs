@@ -23,7 +23,7 @@ struct State {
 impl Accounts {
     /// The unlink route, to mount with `App::service`: a `POST` of `path` carrying
     /// [`account_form_token`](crate::account_form_token) in
-    /// [`ACCOUNT_FORM_FIELD`](crate::ACCOUNT_FORM_FIELD) unlinks the signed-in user's X
+    /// [`ACCOUNT_FORM_FIELD`] unlinks the signed-in user's X
     /// account ([`unlink`](Self::unlink)), pushes what happened onto the session's
     /// `messages`, and redirects (303) to `after_unlink`. A post from another site or without
     /// the token gets 403, one without a signed-in user 401; neither changes anything.

@@ -11,11 +11,12 @@ use diesel::{
 };
 
 use super::{
+    availability::resolve_error,
     backend::BackendConnection,
     error::StoreError,
     find::parse_identity,
-    pool::{with_connection, PooledConnection},
-    resolver::{resolve_error, DieselResolver},
+    keys::TokenKeys,
+    pool::{with_connection, Pool, PooledConnection},
     schema::{federated_credentials, users},
     tokens,
 };
@@ -113,10 +114,11 @@ pub(crate) fn link(
     })
 }
 
-/// [`DieselResolver`]'s link step: links, then stores the token credentials when it stores
-/// them; a refusal is a [`Verdict::NoUser`] with the message for the user.
+/// [`DieselResolver`](super::DieselResolver)'s link step on its pool, provider name and token
+/// keys: links, then stores the token credentials when there are keys; a refusal is a
+/// [`Verdict::NoUser`] with the message for the user.
 pub(super) async fn verdict(
-    resolver: DieselResolver,
+    (pool, provider, keys): (Pool, std::sync::Arc<str>, Option<TokenKeys>),
     user_id: String,
     credentials: Credentials,
     profile: Profile,
@@ -127,13 +129,12 @@ pub(super) async fn verdict(
     };
     let subject = profile.id.clone();
     let outcome = web::block(move || -> Result<_, StoreError> {
-        let pool = resolver.pool();
         let mut conn = pool.get()?;
-        let provider = resolver.provider_name();
-        let linked = link(&mut conn, provider, id, &profile.id).map_err(|e| pool.query_error(e))?;
-        let stored = match (&resolver.token_keys, linked) {
+        let linked =
+            link(&mut conn, &provider, id, &profile.id).map_err(|e| pool.query_error(e))?;
+        let stored = match (&keys, linked) {
             (Some(keys), Linked::Done) => {
-                tokens::save(&mut conn, keys, provider, &profile.id, &credentials)
+                tokens::save(&mut conn, keys, &provider, &profile.id, &credentials)
             }
             _ => Ok(()),
         };

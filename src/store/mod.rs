@@ -24,6 +24,7 @@
 //! # Ok::<(), store::StoreError>(())
 //! ```
 
+mod availability;
 mod backend;
 mod error;
 mod find;
