@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     keys::{KeyError, Sealed, TokenKeys},
     pool::{with_connection, Pool, PooledConnection},
-    schema::{federated_credentials, federated_tokens},
+    schema::{federated_credentials, federated_tokens, token_revocations},
 };
 use crate::credentials::{AccessToken, Credentials, Secret, TokenCredentials};
 
@@ -218,7 +218,8 @@ pub(super) fn load(
     open_row(keys, credential_id, &Sealed { key_id, bytes }).map(Some)
 }
 
-/// Re-seals under the current key every row sealed under another; the number re-sealed.
+/// Re-seals under the current key every row (stored tokens, and tokens queued for revocation)
+/// sealed under another; the number re-sealed.
 pub(super) fn reseal(pool: &Pool, keys: &TokenKeys) -> Result<usize, TokenStoreError> {
     let mut conn = pool
         .get()
@@ -244,6 +245,27 @@ pub(super) fn reseal(pool: &Pool, keys: &TokenKeys) -> Result<usize, TokenStoreE
                 .set((
                     federated_tokens::key_id.eq(&sealed.key_id),
                     federated_tokens::sealed.eq(&sealed.bytes),
+                ))
+                .execute(conn)?;
+        }
+        // Tokens queued for revocation too: they must still open once the old key is gone.
+        let queued: Vec<(i32, i32, String, Vec<u8>)> = token_revocations::table
+            .filter(token_revocations::key_id.ne(&current))
+            .select((
+                token_revocations::id,
+                token_revocations::credential_id,
+                token_revocations::key_id,
+                token_revocations::sealed,
+            ))
+            .load(conn)?;
+        for (id, credential_id, key_id, bytes) in queued {
+            let context = context(credential_id);
+            let plaintext = keys.open(&Sealed { key_id, bytes }, &context)?;
+            let sealed = keys.seal(&plaintext, &context);
+            resealed += diesel::update(token_revocations::table.find(id))
+                .set((
+                    token_revocations::key_id.eq(&sealed.key_id),
+                    token_revocations::sealed.eq(&sealed.bytes),
                 ))
                 .execute(conn)?;
         }

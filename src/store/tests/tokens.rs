@@ -9,8 +9,8 @@ use super::{migrated, profile, small};
 use crate::{
     credentials::{AccessToken, Credentials, Secret, TokenCredentials},
     store::{
-        pool::with_connection, schema::federated_tokens, Backend, DieselResolver, KeyError, Pool,
-        TokenKeys, TokenStoreError,
+        pool::with_connection, schema::federated_tokens, unlink, Backend, DieselResolver,
+        KeyError, Pool, TokenKeys, TokenStoreError, PROVIDER,
     },
     ResolveUser, Verdict,
 };
@@ -113,6 +113,10 @@ fn a_key_rotation_keeps_rows_open_and_reseals_them(backend: Backend) {
     let (_db, pool) = migrated(backend, &small());
     let before = DieselResolver::new(pool.clone()).store_tokens(keys("k1", 1));
     let user = sign_in(&before, "1001", oauth1());
+    // Another user's tokens wait in the revocation queue, sealed under the old key too.
+    let leaving = sign_in(&before, "1002", oauth2());
+    let queued = unlink::forget_tokens(&mut pool.get().unwrap(), PROVIDER, leaving).unwrap();
+    assert_eq!(queued.len(), 1);
 
     let rotated = keys("k2", 2).with_old_key("k1", &[1; 32]).unwrap();
     let after = DieselResolver::new(pool.clone()).store_tokens(rotated);
@@ -126,8 +130,20 @@ fn a_key_rotation_keeps_rows_open_and_reseals_them(backend: Backend) {
         Err(TokenStoreError::Key(KeyError::Unknown(id))) if id == "k1"
     ));
 
-    assert_eq!(after.reseal_tokens().unwrap(), 1);
+    assert_eq!(after.reseal_tokens().unwrap(), 2, "the stored row and the queued one");
     assert_eq!(rows(&pool)[0].0, "k2");
+    let due = unlink::due(&mut pool.get().unwrap(), &keys("k2", 2), None, 10).unwrap();
+    match &due[..] {
+        [queued] => match &queued.credentials {
+            Ok(Credentials::OAuth2(t)) => assert_eq!(
+                t.refresh_token.as_ref().map(Secret::expose),
+                Some(REFRESH)
+            ),
+            Ok(other) => panic!("{other:?}"),
+            Err(error) => panic!("{error}"),
+        },
+        other => panic!("{} queued", other.len()),
+    }
     assert_eq!(after.reseal_tokens().unwrap(), 0, "nothing left to move");
     match only_new.stored_credentials(user).unwrap() {
         Some(Credentials::OAuth1(c)) => assert_eq!(c.secret.expose(), SECRET),
