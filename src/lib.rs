@@ -66,7 +66,9 @@ pub use redis_sessions::{redis_sessions, RedisSessions};
 #[cfg(feature = "redis")]
 pub use redis_spent::{redis_spent_tokens, RedisSpentTokens};
 #[cfg(feature = "redis")]
-pub use redis_store::{redis_session_store, RedisStoreError, RedisStoreOptions};
+pub use redis_store::{
+    redis_session_store, RedisStoreError, RedisStoreOptions, DEFAULT_SESSION_KEY_PREFIX,
+};
 pub use resolve::{ProfileIdResolver, ResolveError, ResolveErrorKind, ResolveUser, Verdict};
 pub use routes::Routes;
 pub use session::{push_message, take_messages, MESSAGES_KEY};

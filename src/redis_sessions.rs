@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_web::rt::time::timeout;
 use deadpool_redis::{redis, Pool};
 
-use crate::redis_store::{checked_pool, RedisStoreError, RedisStoreOptions, SESSION_PREFIX};
+use crate::redis_store::{checked_pool, RedisStoreError, RedisStoreOptions};
 
 /// actix-identity's session key for the identity.
 const IDENTITY_KEY: &str = "actix_identity.user_id";
@@ -20,17 +20,20 @@ const SCAN_COUNT: usize = 500;
 pub struct RedisSessions {
     pool: Pool,
     timeout: Duration,
+    key_prefix: String,
 }
 
 impl std::fmt::Debug for RedisSessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisSessions")
             .field("timeout", &self.timeout)
+            .field("key_prefix", &self.key_prefix)
             .finish_non_exhaustive()
     }
 }
 
-/// A handle on the sessions the Redis session store keeps at `url`.
+/// A handle on the sessions the Redis session store keeps at `url`, under `options`'
+/// `key_prefix` (give it the options the store was made with).
 ///
 /// ```no_run
 /// use actix_twitter_login::{redis_sessions, RedisStoreOptions};
@@ -51,6 +54,7 @@ pub async fn redis_sessions(
     Ok(RedisSessions {
         pool: checked_pool(url, options).await?,
         timeout: options.timeout,
+        key_prefix: options.key_prefix.clone(),
     })
 }
 
@@ -70,7 +74,7 @@ impl RedisSessions {
             .await
             .map_err(|_| unreachable("no connection in time".into()))?
             .map_err(|e| unreachable(e.to_string()))?;
-        let pattern = format!("{SESSION_PREFIX}*");
+        let pattern = format!("{}*", glob_escaped(&self.key_prefix));
         let mut cursor: u64 = 0;
         let mut deleted = 0;
         loop {
@@ -122,6 +126,18 @@ impl RedisSessions {
     }
 }
 
+/// `text` with Redis glob characters escaped, to match itself only.
+fn glob_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// Whether a stored session state (actix-session's JSON map of JSON values) is signed in as
 /// `identity`.
 fn signed_in_as(state: &str, identity: &str) -> bool {
@@ -135,7 +151,13 @@ fn signed_in_as(state: &str, identity: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::signed_in_as;
+    use super::{glob_escaped, signed_in_as};
+
+    #[test]
+    fn a_prefix_matches_only_itself() {
+        assert_eq!(glob_escaped("app:session:"), "app:session:");
+        assert_eq!(glob_escaped("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
+    }
 
     #[test]
     fn only_the_identity_s_own_sessions_match() {

@@ -8,9 +8,9 @@ use deadpool_redis::{Config, Pool, Runtime};
 
 use crate::deadline_store::DeadlineStore;
 
-/// The prefix of every session's Redis key: [`RedisSessions`](crate::RedisSessions) finds a
-/// user's sessions under it, and nothing else of the app's Redis is touched.
-pub(crate) const SESSION_PREFIX: &str = "actix-twitter-login:session:";
+/// The default prefix of every session's Redis key: [`RedisSessions`](crate::RedisSessions)
+/// finds a user's sessions under it, and nothing else of the app's Redis is touched.
+pub const DEFAULT_SESSION_KEY_PREFIX: &str = "actix-twitter-login:session:";
 
 /// Settings for [`redis_session_store`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,11 @@ pub struct RedisStoreOptions {
     /// The most a session load or save may take, connecting included; past it the request
     /// fails with a 500 instead of waiting. Default: 2 seconds.
     pub timeout: Duration,
+    /// What each session's Redis key starts with (the session key follows). Give each app
+    /// sharing one Redis a prefix of its own: signing a user out everywhere
+    /// ([`RedisSessions`](crate::RedisSessions)) looks under it only. Default:
+    /// [`DEFAULT_SESSION_KEY_PREFIX`].
+    pub key_prefix: String,
 }
 
 impl Default for RedisStoreOptions {
@@ -27,6 +32,7 @@ impl Default for RedisStoreOptions {
         Self {
             max_size: 16,
             timeout: Duration::from_secs(2),
+            key_prefix: DEFAULT_SESSION_KEY_PREFIX.to_owned(),
         }
     }
 }
@@ -49,7 +55,8 @@ pub enum RedisStoreError {
 /// ones made on demand).
 ///
 /// Checks once that Redis answers, so a wrong URL fails at startup. Each session is kept under
-/// the key `actix-twitter-login:session:<session key>`, so that
+/// the key `<key_prefix><session key>` (by default `actix-twitter-login:session:<session
+/// key>`), so that
 /// [`RedisSessions::sign_out_everywhere`](crate::RedisSessions::sign_out_everywhere) can find
 /// a user's sessions.
 ///
@@ -73,8 +80,9 @@ pub async fn redis_session_store(
     options: &RedisStoreOptions,
 ) -> Result<DeadlineStore<RedisSessionStore>, RedisStoreError> {
     let pool = checked_pool(url, options).await?;
+    let prefix = options.key_prefix.clone();
     let store = RedisSessionStore::builder_pooled(pool)
-        .cache_keygen(|session_key| format!("{SESSION_PREFIX}{session_key}"))
+        .cache_keygen(move |session_key| format!("{prefix}{session_key}"))
         .build()
         .await
         .map_err(|e| RedisStoreError::Unreachable(e.into()))?;

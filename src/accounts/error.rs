@@ -30,6 +30,9 @@ pub enum AccountError {
     /// the tokens; the stored tokens are left as they were.
     #[error("X: {0}")]
     Provider(String),
+    /// The session store (Redis) failed.
+    #[error("sessions: {0}")]
+    Sessions(String),
     /// The store failed (a database error, a key missing from the ring, an altered row).
     #[error(transparent)]
     Store(#[from] TokenStoreError),

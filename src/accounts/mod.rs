@@ -39,6 +39,8 @@ pub use builder::AccountsBuilder;
 pub use error::AccountError;
 pub use linked::LinkedAccount;
 pub use migrate::{MigrationError, MigrationOptions, MigrationSummary};
+#[cfg(feature = "redis")]
+pub use unlink::SignedOut;
 pub use unlink::{Revocations, Unlinked};
 
 use crate::store::{DieselResolver, Pool, TokenKeys};

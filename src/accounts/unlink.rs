@@ -33,7 +33,44 @@ pub struct Revocations {
     pub given_up: usize,
 }
 
+/// What [`Accounts::sign_out_everywhere`] did.
+#[cfg(feature = "redis")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedOut {
+    /// The user's sessions deleted from Redis.
+    pub sessions: usize,
+    /// The revocations of the user's stored tokens at X.
+    pub revocations: Revocations,
+}
+
 impl Accounts {
+    /// Signs the user out everywhere: deletes every session of theirs from the Redis session
+    /// store (see [`RedisSessions`](crate::RedisSessions)), then revokes and forgets their
+    /// stored tokens as [`revoke_tokens`](Self::revoke_tokens) does. For a user who lost a
+    /// device, or whose account was taken over. Their links stay: they sign in again as
+    /// before.
+    ///
+    /// # Errors
+    /// [`AccountError::Sessions`] when Redis fails (the tokens are then left as they were:
+    /// try again), or the store's error.
+    #[cfg(feature = "redis")]
+    pub async fn sign_out_everywhere(
+        &self,
+        user_id: i32,
+        sessions: &crate::RedisSessions,
+    ) -> Result<SignedOut, AccountError> {
+        let ended = sessions
+            .sign_out_everywhere(&user_id.to_string())
+            .await
+            .map_err(|error| AccountError::Sessions(error.to_string()))?;
+        let revocations = self.revoke_tokens(user_id).await?;
+        Ok(SignedOut {
+            sessions: ended,
+            revocations,
+        })
+    }
+
     /// Unlinks the user's X account: its credential and stored tokens are deleted and the
     /// tokens revoked at X, unless it is the user's last way to sign in
     /// ([`AccountError::LastSignIn`]; see

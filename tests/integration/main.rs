@@ -42,6 +42,9 @@ mod resolve;
 mod return_to;
 /// Secrets stay out of logs, pages and cookies.
 mod secrets;
+/// Signing a user out of every session and revoking their tokens.
+#[cfg(all(feature = "postgres", feature = "redis"))]
+mod sign_out_everywhere;
 /// The login start's rate limit and the bound on provider calls in flight.
 mod start_limits;
 /// An app's own templates.

@@ -39,6 +39,8 @@ impl Pair {
         }
         let provider = provider.start().await.expect("the provider starts");
         let mut servers = Vec::new();
+        // Both instances share their sessions: one prefix.
+        let prefix = format!("atl-test:{}:session:", rand::random::<u64>());
         for listener in [listener_a, listener_b] {
             let pool =
                 store::connect(&database.url, &store_options()).expect("PostgreSQL is reachable");
@@ -55,7 +57,7 @@ impl Pair {
                     .without_login_rate_limit()
                     .build()
                     .unwrap();
-            let sessions = redis_store(&redis_url()).await;
+            let sessions = redis_store(&redis_url(), &prefix).await;
             let accounts =
                 Accounts::builder(&DieselResolver::new(pool.clone()).store_tokens(token_keys()))
                     .api_base_url(provider.base_url())

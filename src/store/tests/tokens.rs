@@ -9,8 +9,8 @@ use super::{migrated, profile, small};
 use crate::{
     credentials::{AccessToken, Credentials, Secret, TokenCredentials},
     store::{
-        pool::with_connection, schema::federated_tokens, unlink, Backend, DieselResolver,
-        KeyError, Pool, TokenKeys, TokenStoreError, PROVIDER,
+        pool::with_connection, schema::federated_tokens, unlink, Backend, DieselResolver, KeyError,
+        Pool, TokenKeys, TokenStoreError, PROVIDER,
     },
     ResolveUser, Verdict,
 };
@@ -130,15 +130,18 @@ fn a_key_rotation_keeps_rows_open_and_reseals_them(backend: Backend) {
         Err(TokenStoreError::Key(KeyError::Unknown(id))) if id == "k1"
     ));
 
-    assert_eq!(after.reseal_tokens().unwrap(), 2, "the stored row and the queued one");
+    assert_eq!(
+        after.reseal_tokens().unwrap(),
+        2,
+        "the stored row and the queued one"
+    );
     assert_eq!(rows(&pool)[0].0, "k2");
     let due = unlink::due(&mut pool.get().unwrap(), &keys("k2", 2), None, 10).unwrap();
     match &due[..] {
         [queued] => match &queued.credentials {
-            Ok(Credentials::OAuth2(t)) => assert_eq!(
-                t.refresh_token.as_ref().map(Secret::expose),
-                Some(REFRESH)
-            ),
+            Ok(Credentials::OAuth2(t)) => {
+                assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some(REFRESH))
+            }
             Ok(other) => panic!("{other:?}"),
             Err(error) => panic!("{error}"),
         },

@@ -131,11 +131,22 @@ async fn account_form_token(req: HttpRequest) -> HttpResponse {
     }
 }
 
+/// Redis store options with a key prefix of this app's own: apps of parallel tests share one
+/// Redis, and signing a user out everywhere must not reach another test's sessions.
+#[cfg(feature = "redis")]
+pub fn redis_options(key_prefix: &str) -> actix_twitter_login::RedisStoreOptions {
+    actix_twitter_login::RedisStoreOptions {
+        key_prefix: key_prefix.to_owned(),
+        ..Default::default()
+    }
+}
+
 #[cfg(feature = "redis")]
 pub async fn redis_store(
     url: &str,
+    key_prefix: &str,
 ) -> actix_twitter_login::DeadlineStore<actix_session::storage::RedisSessionStore> {
-    let options = actix_twitter_login::RedisStoreOptions::default();
+    let options = redis_options(key_prefix);
     actix_twitter_login::redis_session_store(url, &options)
         .await
         .unwrap_or_else(|e| {
@@ -147,6 +158,6 @@ pub async fn redis_store(
 }
 
 #[cfg(not(feature = "redis"))]
-pub async fn redis_store(_url: &str) -> MemoryStore {
+pub async fn redis_store(_url: &str, _key_prefix: &str) -> MemoryStore {
     panic!("Redis sessions need `--features redis`")
 }

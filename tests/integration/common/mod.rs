@@ -65,6 +65,8 @@ pub struct TestApp {
     pub memory: MemoryStore,
     /// The app's linked accounts and their stored tokens.
     pub accounts: Accounts,
+    /// The key prefix of this app's sessions, with Redis sessions.
+    pub session_key_prefix: String,
     /// The proxy in front of the database server, when asked for.
     #[cfg(all(feature = "postgres", feature = "redis"))]
     pub database_proxy: Option<Proxy>,
@@ -327,6 +329,7 @@ impl TestApp {
             .then(|| Proxy::start(&backend::host_port(&backend::redis_url())));
         let id = setup.identity;
         let acc = accounts.clone();
+        let session_key_prefix = format!("atl-test:{}:session:", rand::random::<u64>());
         let server = match sessions {
             Sessions::Cookie => serve(
                 listener,
@@ -348,7 +351,7 @@ impl TestApp {
                 };
                 #[cfg(not(all(feature = "postgres", feature = "redis")))]
                 let url = backend::redis_url();
-                let store = redis_store(&url).await;
+                let store = redis_store(&url, &session_key_prefix).await;
                 serve(listener, twitter, pool, acc, id, move || store.clone())
             }
         };
@@ -358,6 +361,7 @@ impl TestApp {
             database,
             memory,
             accounts,
+            session_key_prefix,
             #[cfg(all(feature = "postgres", feature = "redis"))]
             database_proxy,
             #[cfg(all(feature = "postgres", feature = "redis"))]
