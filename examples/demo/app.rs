@@ -5,7 +5,8 @@ use std::{net::TcpListener, time::Duration};
 use actix_identity::{IdentityExt as _, IdentityMiddleware};
 use actix_session::{config::PersistentSession, SessionMiddleware};
 use actix_twitter_login::{
-    store::{self, DieselResolver, StoreOptions},
+    accounts::Accounts,
+    store::{self, DieselResolver, StoreOptions, TokenKeys},
     TwitterLoginMiddleware,
 };
 use actix_twitter_login_testkit::{MockProvider, MockUser, OAuth2Client, RunningProvider};
@@ -23,7 +24,11 @@ pub use settings::{Keys, Protocol, Settings};
 /// How long a login lasts at most, and without a visit.
 const LOGIN_DEADLINE: Duration = Duration::from_secs(7 * 24 * 3600);
 const VISIT_DEADLINE: Duration = Duration::from_secs(24 * 3600);
+/// How often revocations X failed are tried again.
+const REVOCATION_RETRY: Duration = Duration::from_secs(5 * 60);
 
+#[path = "account.rs"]
+mod account;
 #[path = "sessions.rs"]
 mod sessions;
 #[path = "settings.rs"]
@@ -58,15 +63,34 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .map_err(std::io::Error::other)?;
     store::run_migrations(&pool).map_err(std::io::Error::other)?;
 
+    let token_keys = settings.token_keys.clone().unwrap_or_else(|| {
+        tracing::warn!(
+            "TOKEN_KEY is not set: using a random key, so the X tokens stored now will not open \
+             after a restart"
+        );
+        TokenKeys::new("demo-random", &rand::random::<[u8; 32]>()).expect("a 32-byte key")
+    });
+    let resolver = match settings.keys {
+        Keys::Local(_) => DieselResolver::new(pool.clone()).provider(LOCAL_PROVIDER),
+        _ => DieselResolver::new(pool.clone()),
+    }
+    .store_tokens(token_keys);
+    let mut accounts = Accounts::builder(&resolver)
+        .allow_insecure_provider_urls(settings.allow_insecure_provider)
+        .other_sign_in(account::other_sign_in(pool.clone()));
     let (builder, provider) = match settings.keys.clone() {
-        Keys::OAuth1 { key, secret } => (
-            TwitterLoginMiddleware::builder(key, secret, &callback_url),
-            None,
-        ),
+        Keys::OAuth1 { key, secret } => {
+            accounts = accounts.oauth1_client(&key, &secret);
+            (
+                TwitterLoginMiddleware::builder(key, secret, &callback_url),
+                None,
+            )
+        }
         Keys::OAuth2 {
             client_id,
             client_secret,
         } => {
+            accounts = accounts.oauth2_client(&client_id, client_secret.as_deref());
             let mut builder = TwitterLoginMiddleware::oauth2_builder(client_id, &callback_url);
             if let Some(secret) = client_secret {
                 builder = builder.client_secret(secret);
@@ -79,6 +103,9 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         Keys::Local(protocol) => {
             let (key, secret) = ("local-consumer-key".to_owned(), random_secret());
             let (client_id, client_secret) = ("local-client-id".to_owned(), random_secret());
+            accounts = accounts
+                .oauth1_client(&key, &secret)
+                .oauth2_client(&client_id, Some(&client_secret));
             let provider = MockProvider::builder(&key, &secret)
                 .oauth2_client(OAuth2Client::confidential(&client_id, &client_secret))
                 .callback_url(&callback_url)
@@ -98,10 +125,6 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
             (builder, Some(provider))
         }
     };
-    let resolver = match &provider {
-        Some(_) => DieselResolver::new(pool.clone()).provider(LOCAL_PROVIDER),
-        None => DieselResolver::new(pool.clone()),
-    };
     let mut builder = builder
         .failure_redirect("/login")
         .failure_message(true)
@@ -115,8 +138,23 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         .map(RunningProvider::base_url)
         .or(settings.api_base_url)
     {
-        builder = builder.api_base_url(base);
+        builder = builder.api_base_url(&base);
+        accounts = accounts.api_base_url(base);
     }
+    let accounts = accounts
+        .build()
+        .map_err(|error| std::io::Error::other(settings::refusal_message(error)))?;
+    // Revocations X failed are tried again now and then.
+    let retrying = accounts.clone();
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(REVOCATION_RETRY);
+        loop {
+            interval.tick().await;
+            if let Err(error) = retrying.retry_revocations().await {
+                tracing::warn!(%error, "retrying revocations failed");
+            }
+        }
+    });
     let twitter = builder
         .build()
         .map_err(|error| std::io::Error::other(settings::refusal_message(error)))?;
@@ -136,8 +174,14 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     let routes = twitter.routes(); // GET /login, POST /logout
     let server = HttpServer::new(move || {
         let routes = routes.clone();
+        let unlink = accounts
+            .unlink_route("/unlink/twitter", "/")
+            .expect("valid paths");
         App::new()
             .app_data(web::Data::new(pool.clone()))
+            .app_data(web::Data::new(accounts.clone()))
+            .service(unlink)
+            .route("/signup", web::post().to(account::sign_up))
             .app_data(pages.clone())
             .app_data(web::Data::new(LocalProvider(local_provider)))
             .configure(|c| routes.configure(c))
@@ -200,6 +244,7 @@ async fn current_user(req: &HttpRequest, pool: &store::Pool) -> Option<store::Us
 async fn home(
     req: HttpRequest,
     pool: web::Data<store::Pool>,
+    accounts: web::Data<Accounts>,
     pages: web::Data<Tera>,
     local: web::Data<LocalProvider>,
 ) -> HttpResponse {
@@ -207,6 +252,7 @@ async fn home(
     if let Some(user) = current_user(&req, &pool).await {
         context.insert("id", &user.id);
         context.insert("name", &user.name);
+        account::context(&req, &accounts, user.id, &mut context).await;
     }
     context.insert("local_provider", &local.0);
     match pages.render("index.html", &context) {

@@ -1,6 +1,6 @@
 //! The demo's settings, read from the environment (see the README's table).
 
-use actix_twitter_login::{ConfigError, DEFAULT_API_BASE_URL};
+use actix_twitter_login::{store::TokenKeys, ConfigError, DEFAULT_API_BASE_URL};
 use actix_web::cookie::Key;
 
 /// The X app's keys, which pick the protocol.
@@ -55,6 +55,9 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// `SESSION_KEY`: the cookie key as hex, at least 64 bytes, shared by every instance.
     pub session_key: Option<Key>,
+    /// `TOKEN_KEY` (64 hex digits) and `TOKEN_KEY_ID` (default `demo`): the key the users'
+    /// X tokens are stored sealed under.
+    pub token_keys: Option<TokenKeys>,
 }
 
 impl Settings {
@@ -80,6 +83,12 @@ impl Settings {
             redis_url: var("REDIS_URL"),
             session_key: var("SESSION_KEY")
                 .map(|hex| session_key(&hex))
+                .transpose()?,
+            token_keys: var("TOKEN_KEY")
+                .map(|hex| {
+                    let id = var("TOKEN_KEY_ID").unwrap_or_else(|| "demo".into());
+                    TokenKeys::from_hex(&id, &hex).map_err(|e| format!("TOKEN_KEY: {e}"))
+                })
                 .transpose()?,
         };
         let offline = flag(&var, "DEMO_OFFLINE")?;
@@ -107,7 +116,7 @@ fn offline_beside_a_deployment(var: &impl Fn(&str) -> Option<String>) -> Result<
         found.push("DATABASE_URL");
     }
     found.extend(
-        ["REDIS_URL", "SESSION_KEY"]
+        ["REDIS_URL", "SESSION_KEY", "TOKEN_KEY"]
             .into_iter()
             .filter(|name| var(name).is_some()),
     );

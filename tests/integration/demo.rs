@@ -1,5 +1,7 @@
 //! The demo app, exactly as `cargo run --example demo` runs it, clicked through offline.
 
+/// The account part: connect and disconnect X.
+mod accounts;
 #[path = "../../examples/demo/app.rs"]
 mod app;
 /// Settings the demo refuses to start with.
