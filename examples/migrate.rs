@@ -10,8 +10,8 @@
 //! Reads from the environment:
 //! - `DATABASE_URL`: the app's database; default `twitter-login.db` (the demo's);
 //!   `postgres://...` for PostgreSQL.
-//! - `TOKEN_KEY_ID` and `TOKEN_KEY`: the id and the key (64 hex digits) the app stores token
-//!   credentials under (`TokenKeys::from_hex`).
+//! - `TOKEN_KEY` and `TOKEN_KEY_ID`: the key (64 hex digits) the app stores token credentials
+//!   under and its id (`TokenKeys::from_hex`); the id defaults to `demo`, as in the demo.
 //! - `TWITTER_CLIENT_ID`, and `TWITTER_CLIENT_SECRET` for a confidential client: the app's
 //!   OAuth 2.0 client (not its OAuth 1.0a consumer key). Not needed for a dry run.
 //! - `TWITTER_API_BASE_URL`: default `https://api.x.com`; `TWITTER_ALLOW_INSECURE_PROVIDER=1`
@@ -79,7 +79,8 @@ fn options() -> Result<MigrationOptions, String> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let options = options()?;
     let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    let keys = TokenKeys::from_hex(&required("TOKEN_KEY_ID")?, &required("TOKEN_KEY")?)?;
+    let key_id = var("TOKEN_KEY_ID").unwrap_or_else(|| "demo".to_owned());
+    let keys = TokenKeys::from_hex(&key_id, &required("TOKEN_KEY")?)?;
     let pool = store::connect(&database_url, &StoreOptions::default())?;
     store::run_migrations(&pool)?;
     let resolver = DieselResolver::new(pool).store_tokens(keys);
