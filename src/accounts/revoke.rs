@@ -32,7 +32,8 @@ pub(super) enum Outcome {
     Done,
     /// X refused for good (say, a token of another client): off the queue, logged.
     Refused,
-    /// Not now (a network failure, a timeout, 429, 5xx): try again later.
+    /// Not now (a network failure, a timeout, 429, 5xx, or 401: the client's own credentials
+    /// refused, which a fixed configuration mends): try again later.
     Later,
 }
 
@@ -74,13 +75,17 @@ pub(super) async fn revoke(
 fn outcome(result: Result<(), ProviderError>) -> Outcome {
     match result {
         Ok(()) => Outcome::Done,
-        // OAuth 1.0a: a token X no longer knows cannot sign the call that would invalidate it.
+        // OAuth 1.0a: a token X no longer knows (code 89, "Invalid or expired token") cannot
+        // sign the call that would invalidate it. Any other 401 (code 32: the client
+        // credentials are wrong) is no proof of anything: tried again, and logged.
         Err(ProviderError::Status {
             endpoint: Endpoint::InvalidateToken,
             status: 401,
-            ..
-        }) => Outcome::Done,
-        Err(ProviderError::Status { status, .. }) if status == 429 || status >= 500 => {
+            body,
+        }) if body.code.as_deref() == Some("89") => Outcome::Done,
+        Err(ProviderError::Status { status, .. })
+            if status == 401 || status == 429 || status >= 500 =>
+        {
             Outcome::Later
         }
         Err(ProviderError::Status { .. }) => Outcome::Refused,
@@ -173,11 +178,28 @@ mod tests {
             })
         };
         assert_eq!(outcome(Ok(())), Outcome::Done);
+        let expired = crate::provider::ErrorBody::parse(
+            Some("application/json"),
+            br#"{"errors":[{"code":89,"message":"Invalid or expired token."}]}"#,
+        );
+        let unauthenticated = crate::provider::ErrorBody::parse(
+            Some("application/json"),
+            br#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#,
+        );
+        let unauthorized = |body| {
+            outcome(Err(ProviderError::Status {
+                endpoint: Endpoint::InvalidateToken,
+                status: 401,
+                body,
+            }))
+        };
+        assert_eq!(unauthorized(expired), Outcome::Done);
+        assert_eq!(unauthorized(unauthenticated), Outcome::Later);
         assert_eq!(
             outcome(status(Endpoint::InvalidateToken, 401)),
-            Outcome::Done
+            Outcome::Later
         );
-        assert_eq!(outcome(status(Endpoint::Revoke, 401)), Outcome::Refused);
+        assert_eq!(outcome(status(Endpoint::Revoke, 401)), Outcome::Later);
         assert_eq!(outcome(status(Endpoint::Revoke, 400)), Outcome::Refused);
         assert_eq!(outcome(status(Endpoint::Revoke, 429)), Outcome::Later);
         assert_eq!(
