@@ -24,7 +24,7 @@ on_each_backend!(
     migrations_apply_once_and_then_are_idempotent,
     migration_versions_are_the_folder_timestamps,
     down_migrations_revert_cleanly_and_up_again,
-    unique_index_rejects_a_second_credential_for_the_same_identity,
+    unique_indexes_refuse_a_second_credential_for_an_identity_or_a_user_at_a_provider,
     credentials_need_a_user_and_go_with_it,
     instances_starting_at_once_all_migrate_and_apply_each_migration_once,
 );
@@ -104,12 +104,13 @@ struct Count {
 }
 
 /// The migrations' versions, in order: the folders' timestamps.
-pub(super) const MIGRATIONS: [&str; 5] = [
+pub(super) const MIGRATIONS: [&str; 6] = [
     "202611261853000000",
     "202611261853010000",
     "202611300900000000",
     "202611301100000000",
     "202611301200000000",
+    "202611301300000000",
 ];
 
 fn migration_versions_are_the_folder_timestamps(backend: Backend) {
@@ -171,7 +172,9 @@ fn insert_credential(
     .execute(conn))
 }
 
-fn unique_index_rejects_a_second_credential_for_the_same_identity(backend: Backend) {
+fn unique_indexes_refuse_a_second_credential_for_an_identity_or_a_user_at_a_provider(
+    backend: Backend,
+) {
     let (_db, pool) = migrated(backend, &small());
     let conn = &mut pool.get().expect("connection");
     let alice = insert_user(conn, "alice");
@@ -189,6 +192,15 @@ fn unique_index_rejects_a_second_credential_for_the_same_identity(backend: Backe
     // The same subject at another provider, or another subject, is a different identity.
     insert_credential(conn, mallory, "https://example.com", "12").expect("other provider");
     insert_credential(conn, mallory, PROVIDER, "13").expect("other subject");
+    // But one user has one account at a provider.
+    let second = insert_credential(conn, mallory, PROVIDER, "14").unwrap_err();
+    assert!(
+        matches!(
+            second,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+        ),
+        "{second:?}"
+    );
     assert_eq!(counts(&pool), (2, 3, 0));
 }
 

@@ -24,6 +24,7 @@ pub(crate) use on_each_backend;
 mod concurrency;
 mod find_or_create;
 mod job_locks;
+mod link;
 mod migrations;
 #[cfg(feature = "postgres")]
 mod pg_server;

@@ -1,0 +1,1 @@
+DROP INDEX federated_credentials_provider_user_id;
