@@ -54,7 +54,7 @@ pub(crate) fn unlink(
         if others == 0 && !other_sign_in {
             return Ok(Unlinked::LastSignIn);
         }
-        let queued = queue_tokens!(conn, [credential_id]);
+        let queued = queue_tokens!(conn, &[credential_id]);
         diesel::delete(federated_credentials::table.find(credential_id)).execute(conn)?;
         Ok(Unlinked::Done { queued })
     }))
@@ -86,6 +86,8 @@ pub(crate) fn forget_tokens(
 /// the queued ids. A macro, not a function: it runs on each backend's own connection type.
 macro_rules! queue_tokens {
     ($conn:expr, $credentials:expr) => {{
+        // A refresh holding the row is waited for: what it stores is what gets queued.
+        $conn.lock_token_rows($credentials)?;
         let rows: Vec<(i32, String, String, Vec<u8>)> = federated_tokens::table
             .filter(federated_tokens::credential_id.eq_any($credentials))
             .select((
@@ -115,6 +117,43 @@ macro_rules! queue_tokens {
     }};
 }
 use queue_tokens;
+
+/// Locks the token rows about to be queued for revocation until the transaction ends.
+trait LockTokenRows {
+    fn lock_token_rows<'a>(
+        &mut self,
+        credentials: impl IntoIterator<Item = &'a i32>,
+    ) -> Result<(), Error>;
+}
+
+#[cfg(feature = "sqlite")]
+impl LockTokenRows for diesel::SqliteConnection {
+    /// The write transaction (`BEGIN IMMEDIATE`) already excludes every other writer.
+    fn lock_token_rows<'a>(
+        &mut self,
+        _credentials: impl IntoIterator<Item = &'a i32>,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl LockTokenRows for diesel::PgConnection {
+    /// `SELECT ... FOR UPDATE`: under `READ COMMITTED`, a refresh in flight commits first and
+    /// the read that follows sees its tokens.
+    fn lock_token_rows<'a>(
+        &mut self,
+        credentials: impl IntoIterator<Item = &'a i32>,
+    ) -> Result<(), Error> {
+        let ids: Vec<i32> = credentials.into_iter().copied().collect();
+        federated_tokens::table
+            .filter(federated_tokens::credential_id.eq_any(&ids))
+            .select(federated_tokens::credential_id)
+            .for_update()
+            .load::<i32>(self)
+            .map(drop)
+    }
+}
 
 /// A queued revocation, opened.
 pub(crate) struct Revocation {
