@@ -237,11 +237,14 @@ pub(super) fn reseal(pool: &Pool, keys: &TokenKeys) -> Result<usize, TokenStoreE
         let mut resealed = 0;
         for (credential_id, key_id, bytes) in stale {
             let context = context(credential_id);
-            let plaintext = keys.open(&Sealed { key_id, bytes }, &context)?;
+            let read = Sealed { key_id, bytes };
+            let plaintext = keys.open(&read, &context)?;
             let sealed = keys.seal(&plaintext, &context);
-            // Only if no sign-in replaced the row meanwhile.
+            // Only if nothing replaced the row meanwhile (a sign-in, or a refresh by an
+            // instance still on the old key, whose rotated refresh token must not be lost).
             resealed += diesel::update(federated_tokens::table.find(credential_id))
-                .filter(federated_tokens::key_id.ne(&current))
+                .filter(federated_tokens::key_id.eq(&read.key_id))
+                .filter(federated_tokens::sealed.eq(&read.bytes))
                 .set((
                     federated_tokens::key_id.eq(&sealed.key_id),
                     federated_tokens::sealed.eq(&sealed.bytes),
