@@ -11,7 +11,7 @@ use super::{
     job_lock::{renew_on, Lease},
     keys::{Sealed, TokenKeys},
     pool::{with_connection, Pool},
-    schema::{federated_credentials, federated_tokens},
+    schema::{federated_credentials, federated_tokens, token_revocations},
     tokens::{self, TokenStoreError},
 };
 use crate::credentials::{AccessToken, Credentials, TokenCredentials};
@@ -132,11 +132,32 @@ pub(crate) fn save_exchanged(
                 federated_tokens::updated_at.eq(tokens::now()),
             ))
             .execute(conn)?;
-        Ok(if changed == 1 {
-            Written::Done
-        } else {
-            Written::Changed
-        })
+        if changed == 1 {
+            return Ok(Written::Done);
+        }
+        // The tokens are gone (the user unlinked X, or their tokens were revoked, while the
+        // exchange was in flight): the new pair is a grant nobody holds, so it is revoked as
+        // theirs were. Tokens changed otherwise (a new sign-in) are left to the user.
+        let gone = federated_tokens::table
+            .find(row.credential_id)
+            .select(federated_tokens::credential_id)
+            .first::<i32>(conn)
+            .optional()?
+            .is_none();
+        if gone {
+            let now = tokens::now();
+            diesel::insert_into(token_revocations::table)
+                .values((
+                    token_revocations::credential_id.eq(row.credential_id),
+                    token_revocations::protocol.eq(protocol),
+                    token_revocations::key_id.eq(&sealed.key_id),
+                    token_revocations::sealed.eq(&sealed.bytes),
+                    token_revocations::next_attempt_at.eq(now),
+                    token_revocations::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(Written::Changed)
     }))
     .map_err(Into::into)
 }

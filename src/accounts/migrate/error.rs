@@ -37,6 +37,13 @@ pub enum MigrationError {
     /// the job stopped at the first such refusal.
     #[error("X refused the token exchange, stopped: {0}")]
     Refused(String),
+    /// X (or something in front of it) kept answering 429 for one row, wait after wait: the
+    /// job stopped rather than wait for ever. Run it again later.
+    #[error("X kept answering 429 (rate limited) for one row, {waits} waits in a row: stopped")]
+    RateLimited {
+        /// The waits made for that row.
+        waits: u32,
+    },
     /// The store failed (a database error or the blocking pool).
     #[error(transparent)]
     Store(#[from] TokenStoreError),

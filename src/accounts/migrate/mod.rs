@@ -42,6 +42,9 @@ use progress::Progress;
 const JOB: &str = "oauth1-to-oauth2";
 /// How many rows are read at a time.
 const BATCH: i64 = 200;
+/// The most 429 waits for one row before the job stops: X's own limit resets within 15
+/// minutes, so this many waits in a row means something else answers.
+const MAX_RATE_LIMIT_WAITS: u32 = 10;
 
 impl Accounts {
     /// Moves every stored OAuth 1.0a user at this provider to OAuth 2.0, through X's token
@@ -90,7 +93,9 @@ impl Accounts {
             return dry_run(inner, &options, started).await;
         }
         inner.x.oauth2().map_err(|_| MigrationError::NoClient)?;
-        let lease = Lease::new(JOB, options.lease);
+        // A lease must outlast an exchange in flight and its renewal, or another run could take
+        // it over mid-exchange.
+        let lease = Lease::new(JOB, options.lease.max(inner.x.limits.timeout * 3));
         let (pool, taking) = (inner.pool.clone(), lease.clone());
         if let Err(held) = blocking(move || job_lock::acquire(&pool, &taking)).await? {
             return Err(MigrationError::AlreadyRunning {
@@ -174,11 +179,16 @@ impl Held {
 }
 
 impl Drop for Held {
+    /// On a thread of its own: a drop runs on the async worker, and the database may be slow
+    /// or away.
     fn drop(&mut self) {
         if let Some(lease) = self.lease.take() {
-            if let Err(error) = job_lock::release(&self.inner.pool, &lease) {
-                tracing::warn!(%error, "cannot release the migration job's lease");
-            }
+            let pool = self.inner.pool.clone();
+            std::thread::spawn(move || {
+                if let Err(error) = job_lock::release(&pool, &lease) {
+                    tracing::warn!(%error, "cannot release the migration job's lease");
+                }
+            });
         }
     }
 }
@@ -240,6 +250,9 @@ impl Run {
             match outcome {
                 Outcome::Exchanged(tokens) => return self.save(row, tokens).await,
                 Outcome::Revoked => return self.mark(row).await,
+                Outcome::RateLimited(_) if limited >= MAX_RATE_LIMIT_WAITS => {
+                    return Err(MigrationError::RateLimited { waits: limited });
+                }
                 Outcome::RateLimited(asked) => {
                     let wait = asked
                         .unwrap_or_else(|| self.options.backoff_for(limited))

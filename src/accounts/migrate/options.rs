@@ -126,7 +126,8 @@ impl MigrationOptions {
 
     /// How long the job's lease lasts unrenewed. The job renews it with every write and while
     /// it waits; a job that stops without releasing it (a crash, a kill) keeps the next run
-    /// out for at most this long. Keep it well above the provider timeout. Default: 60 s.
+    /// out for at most this long. It is at least three provider timeouts (a shorter one is
+    /// raised to that), so that it outlasts an exchange in flight. Default: 60 s.
     ///
     /// ```
     /// use std::time::Duration;

@@ -20,8 +20,10 @@ pub struct MigrationSummary {
     /// Rows left as they were for a later run: their exchange kept failing for a passing
     /// reason, or they do not open (a key missing from the ring, an altered row).
     pub failed: u64,
-    /// Rows that changed while their exchange was in flight (the user signed in again or
-    /// unlinked): left as they are, the exchanged tokens dropped.
+    /// Rows that changed while their exchange was in flight: the user signed in again (their
+    /// new tokens are kept, the exchanged ones dropped), or unlinked X or had their tokens
+    /// revoked (the exchanged tokens are queued for revocation, see
+    /// [`Accounts::retry_revocations`](crate::accounts::Accounts::retry_revocations)).
     pub changed_meanwhile: u64,
     /// Exchanges tried again after a passing failure.
     pub retries: u64,

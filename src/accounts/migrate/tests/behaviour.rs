@@ -23,6 +23,8 @@ on_each_backend!(
     a_passing_5xx_is_retried,
     a_lasting_5xx_leaves_the_rows_for_a_later_run,
     a_refused_client_stops_the_job_and_changes_nothing,
+    tokens_forgotten_during_their_exchange_get_the_new_pair_revoked,
+    a_provider_that_only_answers_429_stops_the_job,
 );
 
 fn run(test: impl std::future::Future<Output = ()>) {
@@ -163,5 +165,61 @@ fn a_refused_client_stops_the_job_and_changes_nothing(backend: Backend) {
         // The stopped job released its lease.
         let summary = s.accounts().migrate_to_oauth2(quick()).await.unwrap();
         assert_eq!(summary.exchanged, 5);
+    });
+}
+
+/// The user's tokens are revoked (or the account unlinked) while their exchange is at X: the
+/// pair X answered with is nobody's, so it is queued for revocation, not dropped live.
+fn tokens_forgotten_during_their_exchange_get_the_new_pair_revoked(backend: Backend) {
+    run(async {
+        let s = setup(backend, 1, None).await;
+        let user_id = crate::store::find_or_create(
+            &mut s.pool.get().unwrap(),
+            &crate::Profile::new(&s.users[0].0, "user0"),
+        )
+        .unwrap()
+        .id;
+        s.provider.inject(
+            MockEndpoint::OAuth2TokenExchange,
+            Fault::Delay(Duration::from_millis(400)),
+        );
+        let accounts = s.accounts();
+        let job = accounts.migrate_to_oauth2(quick());
+        let forget = async {
+            until(|| s.exchanges() == 1).await;
+            accounts.revoke_tokens(user_id).await.expect("forgotten")
+        };
+        let (summary, _) = join(job, forget).await;
+        let summary = summary.expect("a run");
+        assert_eq!(
+            (summary.exchanged, summary.changed_meanwhile),
+            (0, 1),
+            "{summary:?}"
+        );
+        assert!(s.rows().is_empty(), "nothing stored");
+        s.provider.clear_faults();
+        let revoked = accounts.retry_revocations().await.expect("retried");
+        assert_eq!(revoked.revoked, 1, "the exchanged pair: {revoked:?}");
+        assert!(s.provider.requests(MockEndpoint::OAuth2Revoke) >= 1);
+    });
+}
+
+fn a_provider_that_only_answers_429_stops_the_job(backend: Backend) {
+    run(async {
+        let s = setup(backend, 3, None).await;
+        s.provider
+            .inject(MockEndpoint::OAuth2TokenExchange, Fault::RateLimited);
+        let before = snapshot(&s);
+        let options = quick().max_rate_limit_wait(Duration::from_millis(5));
+        match s.accounts().migrate_to_oauth2(options).await {
+            Err(MigrationError::RateLimited { waits }) => assert_eq!(waits, 10),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.exchanges(),
+            11,
+            "one row, ten waits, then the job stopped"
+        );
+        assert_eq!(snapshot(&s), before);
     });
 }
