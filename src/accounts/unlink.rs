@@ -102,10 +102,16 @@ impl Accounts {
             queue::Unlinked::LastSignIn => return Err(AccountError::LastSignIn),
         };
         tracing::info!(user_id, "unlinked an X account");
-        let done = self.revoke_queued(Some(queued)).await?;
-        Ok(Unlinked {
-            revoked: done.retrying == 0 && done.given_up == 0,
-        })
+        // The unlink is committed: whatever happens now, it stands, and the revocations stay
+        // queued until they are made.
+        let revoked = match self.revoke_queued(Some(queued)).await {
+            Ok(done) => done.retrying == 0 && done.given_up == 0,
+            Err(error) => {
+                tracing::warn!(user_id, %error, "revocations left queued for later");
+                false
+            }
+        };
+        Ok(Unlinked { revoked })
     }
 
     /// Revokes every stored token of the user at X and deletes them; the link stays, so the
