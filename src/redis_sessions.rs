@@ -1,6 +1,11 @@
 //! Signing a user out everywhere (feature `redis`): every session of theirs in the Redis store
 //! made by [`redis_session_store`](crate::redis_session_store) is deleted, so each of their
 //! browsers (and anyone holding a copy of a cookie) is signed out at its next request.
+//!
+//! One limit: a request of theirs in flight at that very moment can store its session again
+//! when it ends (actix-session saves under a new key when its key is gone). For an account
+//! taken over, change what the attacker used to get in as well, and sign out everywhere again
+//! once their requests have ended.
 
 use std::time::Duration;
 
@@ -63,7 +68,8 @@ impl RedisSessions {
     /// number deleted. It walks all sessions (`SCAN` over the store's key prefix, in steps of
     /// 500), so it costs time in proportion to the sessions stored: an occasional action
     /// ("sign out everywhere", an account taken over), not one for every request. Each step
-    /// has the store's timeout.
+    /// has the store's timeout. A request of theirs in flight at that moment can store its
+    /// session again as it ends (see the module's documentation).
     ///
     /// # Errors
     /// [`RedisStoreError::Unreachable`] when Redis does not answer in time; sessions deleted
