@@ -70,6 +70,7 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         );
         TokenKeys::new("demo-random", &rand::random::<[u8; 32]>()).expect("a 32-byte key")
     });
+    let guests = account::Guests::default();
     let resolver = match settings.keys {
         Keys::Local(_) => DieselResolver::new(pool.clone()).provider(LOCAL_PROVIDER),
         _ => DieselResolver::new(pool.clone()),
@@ -77,7 +78,7 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
     .store_tokens(token_keys);
     let mut accounts = Accounts::builder(&resolver)
         .allow_insecure_provider_urls(settings.allow_insecure_provider)
-        .other_sign_in(account::other_sign_in(pool.clone()));
+        .other_sign_in(guests.other_sign_in());
     let (builder, provider) = match settings.keys.clone() {
         Keys::OAuth1 { key, secret } => {
             accounts = accounts.oauth1_client(&key, &secret);
@@ -180,6 +181,7 @@ pub async fn start(settings: Settings) -> std::io::Result<Running> {
         App::new()
             .app_data(web::Data::new(pool.clone()))
             .app_data(web::Data::new(accounts.clone()))
+            .app_data(web::Data::new(guests.clone()))
             .service(unlink)
             .route("/signup", web::post().to(account::sign_up))
             .app_data(pages.clone())

@@ -66,6 +66,7 @@ pub struct TestApp {
     /// The app's linked accounts and their stored tokens.
     pub accounts: Accounts,
     /// The key prefix of this app's sessions, with Redis sessions.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub session_key_prefix: String,
     /// The proxy in front of the database server, when asked for.
     #[cfg(all(feature = "postgres", feature = "redis"))]
