@@ -11,7 +11,9 @@
 //! client must stay on one thread; the task finishes even if the caller goes away, so a
 //! refresh X has answered is stored, never lost with its single-use refresh token.
 //!
-//! Waiting for a refresh connection ends at a deadline, the call's and [`WAIT_BEYOND_CALL`].
+//! Waiting for the turn and for a refresh connection ends at one deadline, the call's and
+//! [`WAIT_BEYOND_CALL`]; a refresh that fails for a passing reason hands its failure to the
+//! callers queued behind it, so X down costs one call per queue, not one per caller.
 
 use std::{
     sync::Arc,
@@ -23,7 +25,7 @@ use actix_web::{
     web,
 };
 
-use super::{client::OAuth2Client, AccountError, Accounts};
+use super::{client::OAuth2Client, gate::NoTurn, AccountError, Accounts};
 use crate::{
     credentials::{AccessToken, Credentials},
     middleware::http_client,
@@ -35,8 +37,8 @@ use crate::{
     },
 };
 
-/// How much longer than a call to X a caller may wait: for a refresh connection in this
-/// instance, and, once it has one, for the row lock.
+/// How much longer than a call to X a caller may wait: for its turn and a refresh connection
+/// in this instance, and, once it has them, for the row lock.
 const WAIT_BEYOND_CALL: Duration = Duration::from_secs(5);
 
 /// The longest refresh call on SQLite. The refresh holds the database's write lock while X
@@ -63,9 +65,12 @@ impl Accounts {
     /// [`provider_timeout`](super::AccountsBuilder::provider_timeout); on SQLite at most 4 s,
     /// so that the app's other writes, which wait for the write lock at most the busy timeout
     /// (5 s), do not fail meanwhile. Reads on SQLite go on during a refresh (the database is in
-    /// WAL mode). A caller waits for a refresh connection at most that call deadline and 5 s,
-    /// then fails with [`AccountError::Provider`]; the refresh itself waits for the row lock
-    /// (a refresh in another instance) at most as long.
+    /// WAL mode). A caller waits for a refresh of the same user under way in this instance, and
+    /// for a refresh connection, at most that call deadline and 5 s together, then fails with
+    /// [`AccountError::Provider`]; the refresh itself waits for the row lock (a refresh in
+    /// another instance) at most as long. Callers that were waiting for a refresh that failed
+    /// for a passing reason (X unreachable, a timeout, 429, 5xx) get its error rather than each
+    /// calling X in turn.
     ///
     /// # Security Warning
     /// The token acts for the user: never log it or show it.
@@ -96,8 +101,9 @@ impl Accounts {
     /// [`AccountError::NoClient`] when a refresh is due and no OAuth 2.0 client is configured;
     /// [`AccountError::Provider`] when X cannot be reached, times out or answers another error
     /// (the stored tokens are left as they were; should X have refreshed them and its answer
-    /// been lost, their refresh token is spent, and the next refresh marks the link), or when
-    /// the wait for a refresh connection passed its deadline;
+    /// been lost, their refresh token is spent, and the next refresh marks the link), when the
+    /// refresh this caller waited for failed so, or when the wait for a turn or a refresh
+    /// connection passed its deadline;
     /// [`AccountError::Store`] for a database error, a connection that cannot be opened or a
     /// row lock not had in time included.
     pub async fn access_token(&self, user_id: i32) -> Result<AccessToken, AccountError> {
@@ -108,7 +114,13 @@ impl Accounts {
         let limits = self.refresh_limits();
         let bound = limits.timeout + WAIT_BEYOND_CALL;
         let deadline = Instant::now() + bound;
-        let _turn = self.inner().refreshing.enter(user_id).await;
+        let turn = match self.inner().refreshing.enter(user_id, deadline).await {
+            Ok(turn) => turn,
+            Err(NoTurn::Failed(reason)) => return Err(AccountError::Provider(reason)),
+            Err(NoTurn::TimedOut) => {
+                return Err(timed_out(bound, "the refresh of the token under way"))
+            }
+        };
         // The caller before this one may have refreshed it.
         if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
             return Ok(token);
@@ -120,13 +132,17 @@ impl Accounts {
             return Err(timed_out(bound, "a refresh connection"));
         };
         let accounts = self.clone();
-        web::block(move || {
+        let refreshed = web::block(move || {
             let refreshed = accounts.refresh_locked(user_id, limits);
             drop(slot);
             refreshed
         })
         .await
-        .map_err(|e| TokenStoreError::Database(e.to_string()))?
+        .map_err(|e| TokenStoreError::Database(e.to_string()))?;
+        if let Err(AccountError::Provider(reason)) = &refreshed {
+            turn.failed(reason.clone());
+        }
+        refreshed
     }
 
     /// The limits of a refresh call: the provider timeout, at most [`SQLITE_CALL_CAP`] on

@@ -1,10 +1,10 @@
-//! What a refresh may not hold up: the pool's connections while X answers, more connections
-//! than the instance allows, and (on SQLite) writers waiting for the write lock.
+//! What a refresh may not hold up: the pool's connections while X answers, callers queued
+//! behind it for longer than a deadline, and (on SQLite) writers waiting for the write lock.
 
 use std::time::{Duration, Instant};
 
 use actix_twitter_login_testkit::{Fault, MockEndpoint};
-use futures_util::future::join;
+use futures_util::future::{join, join_all};
 
 use super::{oauth2, run, Setup, CLIENT_ID, CLIENT_SECRET, OFFLINE, SOON};
 use crate::{
@@ -15,6 +15,7 @@ use crate::{
 
 on_each_backend!(
     a_slow_refresh_leaves_the_pool_to_other_work,
+    callers_queued_behind_a_refresh_x_does_not_answer_give_up_in_time,
     refreshes_take_turns_at_the_instances_refresh_connections,
 );
 
@@ -81,6 +82,34 @@ fn a_slow_refresh_leaves_the_pool_to_other_work(backend: Backend) {
             handed_out < Duration::from_millis(500),
             "bob's token took {handed_out:?}"
         );
+    });
+}
+
+fn callers_queued_behind_a_refresh_x_does_not_answer_give_up_in_time(backend: Backend) {
+    run(async {
+        let setup = Setup::new(backend).await;
+        let (alice, _) = setup.alice_with(SOON).await;
+        let timeout = Duration::from_secs(1);
+        let accounts = one_connection(&setup, timeout);
+        // X answers long after every deadline.
+        let never = Fault::Delay(Duration::from_secs(60));
+        setup.provider.inject(MockEndpoint::OAuth2Token, never);
+
+        let callers = (0..8).map(|_| timed(accounts.access_token(alice)));
+        let results = join_all(callers).await;
+        for (result, took) in &results {
+            assert!(
+                matches!(result, Err(AccountError::Provider(_))),
+                "{result:?}"
+            );
+            // One call's deadline, and 5 s at most for the wait: not one deadline per caller.
+            assert!(*took < timeout + Duration::from_secs(6), "{took:?}");
+        }
+        // The callers queued behind the failed refresh got its failure without asking X.
+        assert_eq!(setup.refreshes(), 1);
+        let slowest = results.iter().map(|(_, took)| *took).max().unwrap();
+        assert!(slowest < timeout * 2, "{slowest:?}");
+        assert_eq!(accounts.inner().refreshing.queued_users(), 0);
     });
 }
 
