@@ -43,6 +43,7 @@ pub struct AccountsBuilder {
     allow_insecure_provider_urls: bool,
     provider_timeout: Duration,
     refresh_margin: Duration,
+    refresh_connections: usize,
     other_sign_in: Option<OtherSignIn>,
 }
 
@@ -58,6 +59,7 @@ impl AccountsBuilder {
             allow_insecure_provider_urls: false,
             provider_timeout: Duration::from_secs(10),
             refresh_margin: Duration::from_secs(60),
+            refresh_connections: 4,
             other_sign_in: None,
         }
     }
@@ -222,13 +224,35 @@ impl AccountsBuilder {
         self
     }
 
+    /// How many database connections of their own refreshes may have open at once
+    /// (see [`Accounts::access_token`]): more refreshes wait for one. Default: 4. They are
+    /// not the pool's, so count them against the database's connection limit too.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// # let pool = actix_twitter_login::store::connect(dir.path().join("a.db").to_str().unwrap(), &Default::default())?;
+    /// # let keys = actix_twitter_login::store::TokenKeys::from_hex("k1", &"ab".repeat(32))?;
+    /// # let resolver = actix_twitter_login::store::DieselResolver::new(pool).store_tokens(keys);
+    /// use actix_twitter_login::{accounts::Accounts, ConfigError};
+    ///
+    /// let two = Accounts::builder(&resolver).refresh_connections(2).build();
+    /// assert!(two.is_ok());
+    /// let none = Accounts::builder(&resolver).refresh_connections(0).build();
+    /// assert!(matches!(none.unwrap_err(), ConfigError::Zero { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn refresh_connections(mut self, connections: usize) -> Self {
+        self.refresh_connections = connections;
+        self
+    }
+
     /// Checks the configuration.
     ///
     /// # Errors
     /// [`ConfigError::Empty`] for a resolver without token keys (`token_keys`; see
     /// [`DieselResolver::store_tokens`]) or an empty client id or key; [`ConfigError::Url`] or
     /// [`ConfigError::InsecureUrl`] for the API base URL; [`ConfigError::Zero`] for a zero
-    /// timeout.
+    /// timeout or no refresh connection.
     ///
     /// ```
     /// # let dir = tempfile::tempdir()?;
@@ -250,6 +274,11 @@ impl AccountsBuilder {
         if self.provider_timeout.is_zero() {
             return Err(ConfigError::Zero {
                 option: "provider_timeout",
+            });
+        }
+        if self.refresh_connections == 0 {
+            return Err(ConfigError::Zero {
+                option: "refresh_connections",
             });
         }
         let oauth2 = match &self.oauth2 {
@@ -296,6 +325,10 @@ impl AccountsBuilder {
             },
             other_sign_in: self.other_sign_in,
             refreshing: Default::default(),
+            refresh_slots: Arc::new(tokio::sync::Semaphore::new(
+                self.refresh_connections
+                    .min(tokio::sync::Semaphore::MAX_PERMITS),
+            )),
         }))
     }
 

@@ -63,6 +63,8 @@ pub(crate) struct Inner {
     pub other_sign_in: Option<builder::OtherSignIn>,
     /// One refresh per user at a time in this instance.
     pub refreshing: gate::RefreshGate,
+    /// The connections of its own a refresh may open: this many refreshes at once at most.
+    pub refresh_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl Accounts {

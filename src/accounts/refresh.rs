@@ -3,17 +3,29 @@
 //! The stored token is read without a lock and handed out while it is more than the refresh
 //! margin from its expiry. Otherwise the caller waits for its turn at the user's refresh in
 //! this instance ([`super::gate`]), reads again, and if the token is still near its expiry,
-//! refreshes it in one blocking task: the task locks the row ([`token_lock`]), reads it again
-//! (another instance may have refreshed it meanwhile), calls X holding the lock, and stores the
-//! rotated tokens in the same transaction. The call runs on a runtime of the task's own, as
-//! awc's client must stay on one thread; the task finishes even if the caller goes away, so a
+//! takes one of the instance's refresh connections and refreshes it in one blocking task: the
+//! task opens a connection of its own to the database (none of the pool's, which the app's
+//! other work needs meanwhile), locks the row ([`token_lock`]), reads it again (another
+//! instance may have refreshed it meanwhile), calls X holding the lock, and stores the rotated
+//! tokens in the same transaction. The call runs on a runtime of the task's own, as awc's
+//! client must stay on one thread; the task finishes even if the caller goes away, so a
 //! refresh X has answered is stored, never lost with its single-use refresh token.
+//!
+//! Waiting for the turn and for a refresh connection ends at one deadline, the call's and
+//! [`WAIT_BEYOND_CALL`]; a refresh that fails for a passing reason hands its failure to the
+//! callers queued behind it, so X down costs one call per queue, not one per caller.
 
-use std::time::{Duration, SystemTime};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
-use actix_web::web;
+use actix_web::{
+    rt::time::{timeout, Instant},
+    web,
+};
 
-use super::{client::OAuth2Client, AccountError, Accounts};
+use super::{client::OAuth2Client, gate::NoTurn, AccountError, Accounts};
 use crate::{
     credentials::{AccessToken, Credentials},
     middleware::http_client,
@@ -21,12 +33,18 @@ use crate::{
     provider::{Endpoint, Limits, ProviderError},
     store::{
         token_lock::{self, Decision, TokenRow},
-        TokenStoreError,
+        Backend, TokenStoreError,
     },
 };
 
-/// How much longer than a call to X a caller may wait for another's refresh to commit.
-const LOCK_WAIT_BEYOND_CALL: Duration = Duration::from_secs(5);
+/// How much longer than a call to X a caller may wait: for its turn and a refresh connection
+/// in this instance, and, once it has them, for the row lock.
+const WAIT_BEYOND_CALL: Duration = Duration::from_secs(5);
+
+/// The longest refresh call on SQLite. The refresh holds the database's write lock while X
+/// answers, and the app's other writes wait for that lock at most the busy timeout (5 s): the
+/// call must end, and the transaction commit, before they give up.
+const SQLITE_CALL_CAP: Duration = Duration::from_secs(4);
 
 impl Accounts {
     /// A usable OAuth 2.0 access token of the user `user_id`, to call X's API for them
@@ -36,10 +54,23 @@ impl Accounts {
     /// out.
     ///
     /// A token is refreshed once however many requests, in however many instances of the app,
-    /// ask at the same moment: the others wait (for at most the
-    /// [`provider_timeout`](super::AccountsBuilder::provider_timeout) and 5 s) and get the
-    /// refreshed token. The refresh holds a lock on the user's token row while X answers
-    /// (PostgreSQL: the row; SQLite: the database's write lock).
+    /// ask at the same moment: the others wait and get the refreshed token. The refresh locks
+    /// the user's token row while X answers (PostgreSQL: the row, `SELECT ... FOR UPDATE`;
+    /// SQLite: the database's write lock, `BEGIN IMMEDIATE`), on a database connection of its
+    /// own rather than one of the pool's, so the app's other database work goes on meanwhile.
+    /// An instance has at most [`refresh_connections`](super::AccountsBuilder::refresh_connections)
+    /// (default 4) of them open at once.
+    ///
+    /// The call to X takes at most the
+    /// [`provider_timeout`](super::AccountsBuilder::provider_timeout); on SQLite at most 4 s,
+    /// so that the app's other writes, which wait for the write lock at most the busy timeout
+    /// (5 s), do not fail meanwhile. Reads on SQLite go on during a refresh (the database is in
+    /// WAL mode). A caller waits for a refresh of the same user under way in this instance, and
+    /// for a refresh connection, at most that call deadline and 5 s together, then fails with
+    /// [`AccountError::Provider`]; the refresh itself waits for the row lock (a refresh in
+    /// another instance) at most as long. Callers that were waiting for a refresh that failed
+    /// for a passing reason (X unreachable, a timeout, 429, 5xx) get its error rather than each
+    /// calling X in turn.
     ///
     /// # Security Warning
     /// The token acts for the user: never log it or show it.
@@ -70,22 +101,59 @@ impl Accounts {
     /// [`AccountError::NoClient`] when a refresh is due and no OAuth 2.0 client is configured;
     /// [`AccountError::Provider`] when X cannot be reached, times out or answers another error
     /// (the stored tokens are left as they were; should X have refreshed them and its answer
-    /// been lost, their refresh token is spent, and the next refresh marks the link);
-    /// [`AccountError::Store`] for a database error.
+    /// been lost, their refresh token is spent, and the next refresh marks the link), when the
+    /// refresh this caller waited for failed so, or when the wait for a turn or a refresh
+    /// connection passed its deadline;
+    /// [`AccountError::Store`] for a database error, a connection that cannot be opened or a
+    /// row lock not had in time included.
     pub async fn access_token(&self, user_id: i32) -> Result<AccessToken, AccountError> {
         if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
             return Ok(token);
         }
         self.inner().x.oauth2()?;
-        let _turn = self.inner().refreshing.enter(user_id).await;
+        let limits = self.refresh_limits();
+        let bound = limits.timeout + WAIT_BEYOND_CALL;
+        let deadline = Instant::now() + bound;
+        let turn = match self.inner().refreshing.enter(user_id, deadline).await {
+            Ok(turn) => turn,
+            Err(NoTurn::Failed(reason)) => return Err(AccountError::Provider(reason)),
+            Err(NoTurn::TimedOut) => {
+                return Err(timed_out(bound, "the refresh of the token under way"))
+            }
+        };
         // The caller before this one may have refreshed it.
         if let Freshness::Usable(token) = self.read_tokens(user_id).await? {
             return Ok(token);
         }
+        let slots = Arc::clone(&self.inner().refresh_slots);
+        // The semaphore is never closed: an error is as good as a timeout.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Ok(slot)) = timeout(left, slots.acquire_owned()).await else {
+            return Err(timed_out(bound, "a refresh connection"));
+        };
         let accounts = self.clone();
-        web::block(move || accounts.refresh_locked(user_id))
-            .await
-            .map_err(|e| TokenStoreError::Database(e.to_string()))?
+        let refreshed = web::block(move || {
+            let refreshed = accounts.refresh_locked(user_id, limits);
+            drop(slot);
+            refreshed
+        })
+        .await
+        .map_err(|e| TokenStoreError::Database(e.to_string()))?;
+        if let Err(AccountError::Provider(reason)) = &refreshed {
+            turn.failed(reason.clone());
+        }
+        refreshed
+    }
+
+    /// The limits of a refresh call: the provider timeout, at most [`SQLITE_CALL_CAP`] on
+    /// SQLite.
+    fn refresh_limits(&self) -> Limits {
+        let inner = self.inner();
+        let mut limits = inner.x.limits;
+        if inner.pool.backend() == Backend::Sqlite {
+            limits.timeout = limits.timeout.min(SQLITE_CALL_CAP);
+        }
+        limits
     }
 
     /// The user's stored token, read without a lock, judged.
@@ -100,13 +168,13 @@ impl Accounts {
         judge(row, self.inner().x.refresh_margin, SystemTime::now())
     }
 
-    /// Locks the user's token row, and refreshes the token unless that is done. Blocking.
-    fn refresh_locked(&self, user_id: i32) -> Result<AccessToken, AccountError> {
+    /// Locks the user's token row, and refreshes the token unless that is done, calling X
+    /// within `limits`. Blocking.
+    fn refresh_locked(&self, user_id: i32, limits: Limits) -> Result<AccessToken, AccountError> {
         let inner = self.inner();
         let client = inner.x.oauth2()?;
-        let limits = inner.x.limits;
         let margin = inner.x.refresh_margin;
-        let wait = limits.timeout + LOCK_WAIT_BEYOND_CALL;
+        let wait = limits.timeout + WAIT_BEYOND_CALL;
         token_lock::decide_locked::<_, AccountError, _>(
             &inner.pool,
             &inner.keys,
@@ -160,6 +228,13 @@ impl Accounts {
             },
         )?
     }
+}
+
+/// The error of a wait for `what` that passed its deadline, `bound` after it began.
+fn timed_out(bound: Duration, what: &str) -> AccountError {
+    AccountError::Provider(format!(
+        "waited {bound:?} for {what} in vain: X may be slow or down"
+    ))
 }
 
 /// A stored OAuth 2.0 access token: to hand out, or to refresh first.

@@ -26,6 +26,7 @@
 
 mod availability;
 mod backend;
+mod dedicated;
 mod error;
 mod find;
 pub(crate) mod job_lock;

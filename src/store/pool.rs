@@ -46,6 +46,8 @@ pub struct PoolState {
 pub struct Pool {
     inner: Inner,
     database: Arc<str>,
+    /// The URL connections are opened with, password included: never shown.
+    pub(super) connect_url: Arc<str>,
     refusal: Refusal,
 }
 
@@ -233,17 +235,15 @@ impl fmt::Debug for Pool {
 /// [`StoreError::BackendDisabled`] if the URL's backend is not compiled in.
 pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, StoreError> {
     let database: Arc<str> = redact(database_url).into();
+    let connect_url = setup::connect_url(database_url, options);
     let refusal = Refusal::default();
     let inner = match Backend::for_url(database_url) {
         #[cfg(feature = "sqlite")]
-        Backend::Sqlite => Inner::Sqlite(setup::eager(database_url, &database, options, &refusal)?),
+        Backend::Sqlite => Inner::Sqlite(setup::eager(&connect_url, &database, options, &refusal)?),
         #[cfg(feature = "postgres")]
-        Backend::Postgres => Inner::Postgres(setup::eager(
-            &setup::postgres_defaults(database_url, options),
-            &database,
-            options,
-            &refusal,
-        )?),
+        Backend::Postgres => {
+            Inner::Postgres(setup::eager(&connect_url, &database, options, &refusal)?)
+        }
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
             return Err(StoreError::BackendDisabled {
@@ -255,6 +255,7 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
     Ok(Pool {
         inner,
         database,
+        connect_url: connect_url.into(),
         refusal,
     })
 }
@@ -281,17 +282,15 @@ pub fn connect(database_url: &str, options: &StoreOptions) -> Result<Pool, Store
 /// ```
 pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
     let database: Arc<str> = redact(database_url).into();
+    let connect_url = setup::connect_url(database_url, options);
     let refusal = Refusal::default();
     let inner = match Backend::for_url(database_url) {
         #[cfg(feature = "sqlite")]
-        Backend::Sqlite => Inner::Sqlite(setup::lazy(database_url, &database, options, &refusal)),
+        Backend::Sqlite => Inner::Sqlite(setup::lazy(&connect_url, &database, options, &refusal)),
         #[cfg(feature = "postgres")]
-        Backend::Postgres => Inner::Postgres(setup::lazy(
-            &setup::postgres_defaults(database_url, options),
-            &database,
-            options,
-            &refusal,
-        )),
+        Backend::Postgres => {
+            Inner::Postgres(setup::lazy(&connect_url, &database, options, &refusal))
+        }
         #[allow(unreachable_patterns)] // unreachable when every backend is compiled in
         backend => {
             tracing::error!(
@@ -305,6 +304,7 @@ pub fn connect_lazy(database_url: &str, options: &StoreOptions) -> Pool {
     Pool {
         inner,
         database,
+        connect_url: connect_url.into(),
         refusal,
     }
 }

@@ -39,6 +39,19 @@ impl Refusal {
     }
 }
 
+/// The URL the pool's connections are opened with: a PostgreSQL URL with
+/// [`postgres_defaults`], any other as it is.
+pub(super) fn connect_url(database_url: &str, options: &StoreOptions) -> String {
+    match super::Backend::for_url(database_url) {
+        #[cfg(feature = "postgres")]
+        super::Backend::Postgres => postgres_defaults(database_url, options),
+        _ => {
+            let _ = options;
+            database_url.to_owned()
+        }
+    }
+}
+
 /// The libpq parameters that keep a silent server from hanging a login: a connect timeout,
 /// TCP keepalives and a TCP user timeout, each added unless the URL already sets it.
 #[cfg(feature = "postgres")]
@@ -142,7 +155,7 @@ fn probe<C: BackendConnection>(database_url: &str, timeout: Duration) -> Result<
     })
 }
 
-fn set_up<C: BackendConnection>(conn: &mut C) -> Result<(), r2d2::Error> {
+pub(super) fn set_up<C: BackendConnection>(conn: &mut C) -> Result<(), r2d2::Error> {
     if !C::SETUP.is_empty() {
         conn.batch_execute(C::SETUP)?;
     }

@@ -3,13 +3,15 @@
 //! (and calls X), so that of several callers in any number of instances one refreshes and the
 //! others read what it stored. PostgreSQL locks the row (`SELECT ... FOR UPDATE`); SQLite takes
 //! the database's write lock (`BEGIN IMMEDIATE`). What the caller decides is written in the
-//! same transaction.
+//! same transaction, which runs on a connection of its own ([`Pool::dedicated`]): a slow X
+//! keeps none of the pool's connections from the app's other work.
 
 use std::time::Duration;
 
 use diesel::{prelude::*, result::QueryResult};
 
 use super::{
+    dedicated::with_dedicated,
     keys::{Sealed, TokenKeys},
     pool::{with_connection, Pool},
     schema::{federated_credentials, federated_tokens},
@@ -67,7 +69,8 @@ pub(crate) fn read(
 /// Locks the stored tokens of `user_id`'s credential at `provider`, reads them (`None` when
 /// there are none), and applies what `decide` decides before committing; an error from
 /// `decide` rolls the transaction back. Waiting for the lock takes at most `wait`. Blocking;
-/// `decide` runs on this thread, holding the lock.
+/// `decide` runs on this thread, holding the lock, and the transaction on a connection of its
+/// own (see [`Pool::dedicated`]), closed when it ends.
 pub(crate) fn decide_locked<T, E, F>(
     pool: &Pool,
     keys: &TokenKeys,
@@ -80,8 +83,8 @@ where
     E: From<TokenStoreError>,
     F: FnOnce(Option<TokenRow>) -> Result<Decision<T>, E>,
 {
-    let mut conn = pool.get().map_err(|e| E::from(database(e)))?;
-    let outcome = with_connection!(&mut conn, |conn| {
+    let mut conn = pool.dedicated().map_err(|e| E::from(database(e)))?;
+    let outcome = with_dedicated!(&mut conn, |conn| {
         conn.locked_transaction(wait, |conn| {
             let credential_id: Option<i32> = federated_credentials::table
                 .filter(federated_credentials::user_id.eq(user_id))

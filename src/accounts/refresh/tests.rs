@@ -30,6 +30,8 @@ on_each_backend!(
     waiting_for_a_refresh_takes_no_pooled_connection,
 );
 
+mod bounds;
+
 const CLIENT_ID: &str = "refresh-test-client";
 const CLIENT_SECRET: &str = "refresh-test-client-secret";
 const OFFLINE: &str = "tweet.read users.read offline.access";
