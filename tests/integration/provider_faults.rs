@@ -81,7 +81,9 @@ async fn a_slow_provider_times_out_instead_of_hanging() {
 
 #[actix_web::test]
 async fn an_unreachable_provider_is_a_failure() {
+    let other = TestApp::setup().start().await;
     let app = TestApp::setup()
+        .session_key_prefix(&other.session_key_prefix)
         .configure(|b| {
             b.api_base_url("http://127.0.0.1:9")
                 .failure_redirect("/login")
@@ -91,7 +93,6 @@ async fn an_unreachable_provider_is_a_failure() {
         .await;
     // A browser with a session (a login pending on another app of the same cookie key and
     // session store): redirected, the message waiting on the login page.
-    let other = TestApp::setup().start().await;
     let browser = Browser::new();
     let _pending = other.approve(&browser, "alice").await;
     let page = browser.get(&app.url("/login/twitter")).await;

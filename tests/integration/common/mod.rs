@@ -96,6 +96,7 @@ pub struct Setup {
     with_resolver: bool,
     identity: bool,
     backend: Option<Backend>,
+    session_key_prefix: Option<String>,
 }
 
 impl Default for Setup {
@@ -114,11 +115,20 @@ impl Default for Setup {
             with_resolver: true,
             identity: true,
             backend: None,
+            session_key_prefix: None,
         }
     }
 }
 
 impl Setup {
+    /// The key prefix of the app's Redis sessions: another app's, to share its sessions.
+    /// Default: one of the app's own, so that signing a user out everywhere reaches no other
+    /// test's sessions.
+    pub fn session_key_prefix(mut self, prefix: &str) -> Self {
+        self.session_key_prefix = Some(prefix.to_owned());
+        self
+    }
+
     /// Signs in with this protocol instead of OAuth 1.0a.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
@@ -330,7 +340,10 @@ impl TestApp {
             .then(|| Proxy::start(&backend::host_port(&backend::redis_url())));
         let id = setup.identity;
         let acc = accounts.clone();
-        let session_key_prefix = format!("atl-test:{}:session:", rand::random::<u64>());
+        let session_key_prefix = setup
+            .session_key_prefix
+            .clone()
+            .unwrap_or_else(|| format!("atl-test:{}:session:", rand::random::<u64>()));
         let server = match sessions {
             Sessions::Cookie => serve(
                 listener,
