@@ -71,6 +71,9 @@ pub enum Fault {
     CallbackNotConfirmed,
     /// Wait this long, then answer normally.
     Delay(Duration),
+    /// 200 with this JSON body instead of the normal answer: a reply that is well formed but
+    /// says something else, such as the profile of another account than the token's.
+    Json(String),
     /// The inner fault on about `percent` % of the calls, chosen at random; the normal answer
     /// on the others.
     Sometimes {

@@ -212,6 +212,7 @@ pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpRespons
         Fault::Garbage => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(GARBAGE_HTML),
+        Fault::Json(body) => HttpResponse::Ok().content_type(JSON).body(body.clone()),
         Fault::Forbidden453 => HttpResponse::Forbidden()
             .content_type(JSON)
             .body(FORBIDDEN_453_JSON),

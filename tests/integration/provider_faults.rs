@@ -218,3 +218,34 @@ async fn each_profile_source_yields_the_profile() {
         app.stop().await;
     }
 }
+
+/// X (or whatever answers in its place) returning the profile of another account than the one
+/// the access token names: the login fails, whatever the profile-error policy, and no user is
+/// made for either account.
+#[actix_web::test]
+async fn a_profile_of_another_account_than_the_token_s_is_refused() {
+    for (source, endpoint, body) in [
+        (
+            ProfileSource::UsersMe,
+            MockEndpoint::UsersMe,
+            r#"{"data":{"id":"1002","name":"Bob","username":"bob"}}"#,
+        ),
+        (
+            ProfileSource::VerifyCredentials,
+            MockEndpoint::VerifyCredentials,
+            r#"{"id":1002,"id_str":"1002","name":"Bob","screen_name":"bob"}"#,
+        ),
+    ] {
+        let app = TestApp::setup()
+            .configure(move |b| b.profile_source(source))
+            .start()
+            .await;
+        app.provider.inject(endpoint, Fault::Json(body.to_owned()));
+        let browser = Browser::new();
+        let done = app.login(&browser, "alice").await;
+        assert_eq!(done.status, 502, "{source:?}: {}", done.body);
+        assert_eq!(app.count("users"), 0, "{source:?}");
+        assert_eq!(app.me(&browser).await, None);
+        app.stop().await;
+    }
+}

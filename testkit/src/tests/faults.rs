@@ -182,3 +182,20 @@ async fn a_delay_answers_normally_and_does_not_block_other_requests() {
     assert_eq!(status.unwrap(), 200);
     assert!(elapsed >= Duration::from_millis(2500), "{elapsed:?}");
 }
+
+#[actix_web::test]
+async fn a_json_fault_answers_its_body_once_the_request_is_verified() {
+    let provider = start().await;
+    let (token, secret) = login(&provider, "alice").await;
+    let body = r#"{"data":{"id":"1002","name":"Bob","username":"bob"}}"#;
+    provider.inject(MockEndpoint::UsersMe, Fault::Json(body.to_owned()));
+    let reply = get_signed(&provider, "/2/users/me", &token, &secret).await;
+    reply.assert(200, body);
+    assert!(
+        reply.content_type.starts_with("application/json"),
+        "{reply:?}"
+    );
+    // A request that fails its signature still gets the authentication error.
+    let forged = get_signed(&provider, "/2/users/me", &token, "not-the-secret").await;
+    assert_eq!(forged.status, 401, "{forged:?}");
+}
