@@ -84,4 +84,15 @@ mod tests {
             .to_http_request();
         assert!(!accepts(&cross, &session, Some(&token)));
     }
+
+    #[test]
+    fn an_empty_kept_token_matches_nothing_and_is_replaced() {
+        let req = TestRequest::post().to_http_request();
+        let session = req.get_session();
+        session.insert(SESSION_KEY, "").unwrap();
+        assert!(!accepts(&req, &session, Some("")));
+        let token = account_form_token(&session).unwrap();
+        assert!(!token.is_empty());
+        assert!(accepts(&req, &session, Some(&token)));
+    }
 }
