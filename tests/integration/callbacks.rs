@@ -208,3 +208,60 @@ async fn a_copy_of_the_cookie_from_before_the_callback_cannot_replay_it() {
         app.stop().await;
     }
 }
+
+/// A login the user cancelled is spent like one that went through: a copy of the cookie from
+/// before the cancel, with the cancelled login's key and a made-up grant, is refused before
+/// anything reaches the provider.
+#[actix_web::test]
+async fn a_cancelled_login_s_key_is_spent() {
+    for (protocol, exchange) in [
+        (Protocol::OAuth1, MockEndpoint::AccessToken),
+        (Protocol::OAuth2Confidential, MockEndpoint::OAuth2Token),
+    ] {
+        let app = TestApp::setup()
+            .protocol(protocol)
+            .sessions(crate::common::Sessions::Cookie)
+            .start()
+            .await;
+        let browser = Browser::new();
+        let start = browser.get(&app.url("/login/twitter")).await;
+        let location = start.location.expect("to the provider");
+        let old_cookie = browser
+            .cookie(crate::common::SESSION_COOKIE)
+            .expect("the pending login's cookie");
+        let (deny, forged) = match protocol {
+            Protocol::OAuth1 => {
+                let token = query_value(&location, "oauth_token").unwrap();
+                (
+                    format!(
+                        "{}/oauth/authenticate/deny?oauth_token={token}",
+                        app.provider.base_url()
+                    ),
+                    format!("/oauth/callback/twitter?oauth_token={token}&oauth_verifier=made-up"),
+                )
+            }
+            _ => {
+                let (_, query) = location.split_once('?').unwrap();
+                let state = query_value(&location, "state").unwrap();
+                (
+                    format!(
+                        "{}/i/oauth2/authorize/deny?{query}",
+                        app.provider.base_url()
+                    ),
+                    format!("/oauth/callback/twitter?code=made-up&state={state}"),
+                )
+            }
+        };
+        let callback = browser.get(&deny).await.location.expect("to the callback");
+        let cancelled = browser.get(&callback).await;
+        assert_eq!(cancelled.status, 401, "{protocol:?}: {}", cancelled.body);
+
+        let thief = Browser::new();
+        thief.set_cookie(crate::common::SESSION_COOKIE, &old_cookie);
+        let replay = thief.get(&app.url(&forged)).await;
+        assert_eq!(replay.status, 401, "{protocol:?}: {}", replay.body);
+        assert!(replay.body.contains("already used"), "{}", replay.body);
+        assert_eq!(app.provider.requests(exchange), 0, "{protocol:?}");
+        app.stop().await;
+    }
+}
