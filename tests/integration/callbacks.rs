@@ -265,3 +265,32 @@ async fn a_cancelled_login_s_key_is_spent() {
         app.stop().await;
     }
 }
+
+/// A pending login expires with the clock: the same callback that signs in at once fails once
+/// its time is up, before anything reaches the provider.
+#[actix_web::test]
+async fn a_pending_login_expires_with_the_clock() {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    let app = TestApp::setup()
+        .configure(|b| b.pending_login_ttl(TTL))
+        .start()
+        .await;
+    let browser = Browser::new();
+    let in_time = app.login(&browser, "alice").await;
+    assert_eq!(in_time.location.as_deref(), Some("/"), "{}", in_time.body);
+
+    let late = Browser::new();
+    let callback = app.approve(&late, "bob").await;
+    // Pending logins are timed in whole seconds: past the ttl and the next second boundary.
+    actix_web::rt::time::sleep(TTL + std::time::Duration::from_millis(1100)).await;
+    let done = late.get(&callback).await;
+    assert_eq!(done.status, 401, "{}", done.body);
+    assert!(done.body.contains("expired"), "{}", done.body);
+    assert_eq!(
+        app.provider.requests(MockEndpoint::AccessToken),
+        1,
+        "alice's only"
+    );
+    assert_eq!(app.me(&late).await, None);
+    app.stop().await;
+}
