@@ -167,3 +167,23 @@ async fn a_link_whose_user_changed_or_signed_out_meanwhile_links_nothing() {
     assert_eq!(app.provider.requests(MockEndpoint::AccessToken), 0);
     app.stop().await;
 }
+
+/// The identity that starts a link is kept with the pending login, whose size is bounded: up to
+/// 64 bytes it goes to X, past that it is refused before X is asked.
+#[actix_web::test]
+async fn a_link_is_started_for_identities_of_up_to_64_bytes() {
+    let app = TestApp::setup().start().await;
+    for (length, status, asked) in [(64, 302, 1), (65, 500, 1)] {
+        let browser = Browser::new();
+        let identity = "i".repeat(length);
+        let signed_in = browser
+            .post(&app.url(&format!("/test/sign-in-as/{identity}")))
+            .await;
+        assert_eq!(signed_in.status, 200);
+        let token = form_token(&app, &browser).await;
+        let start = post_link(&app, &browser, &token).await;
+        assert_eq!(start.status, status, "{length}: {}", start.body);
+        assert_eq!(app.provider.requests(MockEndpoint::RequestToken), asked);
+    }
+    app.stop().await;
+}

@@ -49,6 +49,7 @@ where
             .route("/me", web::get().to(me_handler))
             .route("/plain", web::get().to(|| async { "plain" }))
             .route("/test/sign-up", web::post().to(sign_up))
+            .route("/test/sign-in-as/{identity}", web::post().to(sign_in_as))
             .route(
                 "/test/account-form-token",
                 web::get().to(account_form_token),
@@ -118,6 +119,15 @@ async fn sign_up(req: HttpRequest, pool: web::Data<store::Pool>) -> HttpResponse
             HttpResponse::Ok().body(user.id.to_string())
         }
         Ok(Err(e)) => HttpResponse::InternalServerError().body(e.to_string()),
+        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+    }
+}
+
+/// Signs in with any identity string, as an app with identities of its own would.
+async fn sign_in_as(req: HttpRequest, identity: web::Path<String>) -> HttpResponse {
+    use actix_web::HttpMessage as _;
+    match actix_identity::Identity::login(&req.extensions(), identity.into_inner()) {
+        Ok(_) => HttpResponse::Ok().finish(),
         Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
     }
 }
