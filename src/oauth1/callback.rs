@@ -88,6 +88,23 @@ mod tests {
         assert!(malformed(&"a=b&".repeat(600)));
     }
 
+    /// The reason goes to the log: it says which part is missing.
+    #[test]
+    fn the_reason_names_what_is_missing() {
+        let missing = |query: &str| CallbackQuery::parse(query).unwrap_err().0;
+        assert_eq!(missing("oauth_token=T"), "oauth_verifier is missing");
+        assert_eq!(
+            missing("oauth_token=T&oauth_verifier="),
+            "oauth_verifier is missing"
+        );
+        assert_eq!(
+            missing("oauth_token=&oauth_verifier=V"),
+            "oauth_token is missing"
+        );
+        assert_eq!(missing("oauth_verifier=V"), "oauth_token is missing");
+        assert_eq!(missing("oauth_token="), "oauth_token is missing");
+    }
+
     proptest! {
         #![proptest_config(config())]
 
