@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use actix_web::http::header;
 use oauth2::{
     basic::BasicClient, AuthorizationCode, ClientId, ClientSecret, PkceCodeVerifier,
-    RequestTokenError, TokenResponse as _, TokenUrl,
+    TokenResponse as _, TokenUrl,
 };
 
 use super::{http, Client};
@@ -14,7 +14,6 @@ use crate::{
     credentials::{AccessToken, Secret},
     profile::Profile,
     provider::{exchange, Endpoint, ProviderError},
-    text::{self, MESSAGE_CHARS},
 };
 
 /// `POST /2/oauth2/token` with `grant_type=authorization_code`, the code, the redirect URI and
@@ -39,26 +38,8 @@ pub(crate) async fn exchange_code(
         .set_pkce_verifier(PkceCodeVerifier::new(code_verifier.expose().to_owned()))
         .request_async(&http::client(http_client, endpoint, client.limits()))
         .await
-        .map_err(|error| {
-            // Every reason quotes the provider at most in a cleaned, bounded excerpt: the path,
-            // not serde's message, which may quote a value of the reply.
-            let reason = match error {
-                RequestTokenError::Request(error) => return error,
-                // Only 2xx replies reach the crate: an error body there is not a token reply.
-                RequestTokenError::ServerResponse(error) => {
-                    format!("a success reply carries the error `{}`", error.error())
-                }
-                RequestTokenError::Parse(error, _) => {
-                    format!("the token reply is not usable at `{}`", error.path())
-                }
-                RequestTokenError::Other(reason) => reason,
-            };
-            ProviderError::Malformed {
-                endpoint,
-                reason: text::clean(&reason, MESSAGE_CHARS)
-                    .unwrap_or_else(|| "the token reply is not usable".to_owned()),
-            }
-        })?;
+        // Every reason quotes the provider at most in a cleaned, bounded excerpt.
+        .map_err(|error| super::refresh::request_error(endpoint, error))?;
     let granted = match reply.scopes() {
         Some(scopes) => scopes
             .iter()

@@ -85,7 +85,7 @@ pub(crate) fn is_refused_grant(error: &ProviderError) -> bool {
 
 /// A failed token request as a [`ProviderError`]; only a cleaned, bounded excerpt of the reply
 /// is quoted, never a value of it.
-fn request_error<TE: oauth2::ErrorResponse>(
+pub(super) fn request_error<TE: oauth2::ErrorResponse>(
     endpoint: Endpoint,
     error: RequestTokenError<ProviderError, TE>,
 ) -> ProviderError {
