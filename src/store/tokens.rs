@@ -192,32 +192,6 @@ pub(super) fn save(
     })
 }
 
-/// The stored tokens of `user_id`'s credential at `provider`, opened.
-pub(super) fn load(
-    conn: &mut PooledConnection,
-    keys: &TokenKeys,
-    provider: &str,
-    user_id: i32,
-) -> Result<Option<Credentials>, TokenStoreError> {
-    let row: Option<(i32, String, Vec<u8>)> = with_connection!(conn, |conn| {
-        federated_tokens::table
-            .inner_join(federated_credentials::table)
-            .filter(federated_credentials::user_id.eq(user_id))
-            .filter(federated_credentials::provider.eq(provider))
-            .select((
-                federated_tokens::credential_id,
-                federated_tokens::key_id,
-                federated_tokens::sealed,
-            ))
-            .first(conn)
-            .optional()
-    })?;
-    let Some((credential_id, key_id, bytes)) = row else {
-        return Ok(None);
-    };
-    open_row(keys, credential_id, &Sealed { key_id, bytes }).map(Some)
-}
-
 /// Re-seals under the current key every row (stored tokens, and tokens queued for revocation)
 /// sealed under another; the number re-sealed.
 pub(super) fn reseal(pool: &Pool, keys: &TokenKeys) -> Result<usize, TokenStoreError> {
@@ -312,11 +286,8 @@ impl super::DieselResolver {
     /// error; a row sealed under a key the ring does not hold, or altered.
     pub fn stored_credentials(&self, user_id: i32) -> Result<Option<Credentials>, TokenStoreError> {
         let keys = self.token_keys.as_ref().ok_or(TokenStoreError::NoKeys)?;
-        let mut conn = self
-            .pool()
-            .get()
-            .map_err(|e| TokenStoreError::Database(e.to_string()))?;
-        load(&mut conn, keys, self.provider_name(), user_id)
+        super::token_lock::read(self.pool(), keys, self.provider_name(), user_id)
+            .map(|row| row.map(|row| row.credentials))
     }
 
     /// Re-seals every stored row sealed under an old key with the current one (after a key
