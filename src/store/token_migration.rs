@@ -201,7 +201,7 @@ pub(crate) mod seed {
         backend::BackendConnection,
         keys::TokenKeys,
         pool::{with_connection, Pool},
-        schema::{federated_credentials, federated_tokens, users},
+        schema::{federated_credentials, federated_tokens, job_locks, users},
         tokens::{self, TokenStoreError},
     };
     use crate::credentials::{Credentials, Secret, TokenCredentials};
@@ -279,5 +279,12 @@ pub(crate) mod seed {
                 (subject, protocol, marked, credentials.expect("opens"))
             })
             .collect()
+    }
+
+    /// How many job leases are held (taken and not released).
+    pub(crate) fn leases_held(pool: &Pool) -> i64 {
+        let mut conn = pool.get().expect("connection");
+        with_connection!(&mut conn, |conn| job_locks::table.count().get_result(conn))
+            .expect("count the leases")
     }
 }

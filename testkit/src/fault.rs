@@ -82,6 +82,14 @@ pub enum Fault {
         /// What those calls get.
         fault: Box<Fault>,
     },
+    /// The inner fault on the next `count` calls, then the normal answer: a passing outage of
+    /// a known length, such as one rate-limited call.
+    Times {
+        /// How many calls get the inner fault.
+        count: u32,
+        /// What those calls get.
+        fault: Box<Fault>,
+    },
     /// Any status, content type and body.
     Body {
         /// HTTP status.

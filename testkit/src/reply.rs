@@ -199,7 +199,10 @@ pub(crate) fn exchange_rate_limited(limit: u32, reset: u64) -> HttpResponse {
 pub(crate) fn fault(endpoint: MockEndpoint, fault: &Fault) -> Option<HttpResponse> {
     let v2 = endpoint.is_v2();
     Some(match fault {
-        Fault::Delay(_) | Fault::CallbackNotConfirmed | Fault::Sometimes { .. } => return None,
+        Fault::Delay(_)
+        | Fault::CallbackNotConfirmed
+        | Fault::Sometimes { .. }
+        | Fault::Times { .. } => return None,
         Fault::Status(code) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let text = format!(

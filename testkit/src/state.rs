@@ -302,14 +302,19 @@ impl Shared {
         for endpoint in endpoints {
             *state.requests.entry(*endpoint).or_default() += 1;
         }
-        let injected = endpoints
+        let narrowest = endpoints
             .iter()
             .rev()
-            .find_map(|endpoint| state.faults.get(endpoint))?;
-        match injected {
+            .find(|endpoint| state.faults.contains_key(endpoint))?;
+        match state.faults.get_mut(narrowest)? {
             Fault::Sometimes { percent, fault } => {
                 let roll: u8 = rand::Rng::gen_range(&mut rand::thread_rng(), 0..100);
                 (roll < *percent).then(|| (**fault).clone())
+            }
+            Fault::Times { count, fault } => {
+                let left = count.checked_sub(1)?;
+                *count = left;
+                Some((**fault).clone())
             }
             fault => Some(fault.clone()),
         }

@@ -114,12 +114,22 @@ async fn every_fault_applies_to_the_token_and_revoke_endpoints() {
             _ => "invalid_request",
         };
         assert_oauth_error(&call(&provider, endpoint).await, 400, normally);
+
+        let twice = Fault::Times {
+            count: 2,
+            fault: Box::new(Fault::CreditsDepleted),
+        };
+        provider.inject(endpoint, twice);
+        assert_eq!(call(&provider, endpoint).await.status, 402);
+        assert_eq!(call(&provider, endpoint).await.status, 402);
+        assert_oauth_error(&call(&provider, endpoint).await, 400, normally);
+        assert_oauth_error(&call(&provider, endpoint).await, 400, normally);
         provider.clear_faults();
     }
-    assert_eq!(provider.requests(MockEndpoint::OAuth2Token), 9);
-    assert_eq!(provider.requests(MockEndpoint::OAuth2Revoke), 9);
-    // Faulted replies are not refusals; the two normal answers are.
-    assert_eq!(provider.rejected(), 2);
+    assert_eq!(provider.requests(MockEndpoint::OAuth2Token), 13);
+    assert_eq!(provider.requests(MockEndpoint::OAuth2Revoke), 13);
+    // Faulted replies are not refusals; the normal answers are.
+    assert_eq!(provider.rejected(), 6);
 }
 
 #[actix_web::test]

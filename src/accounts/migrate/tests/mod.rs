@@ -98,6 +98,11 @@ impl Setup {
         seed::rows(&self.pool, &self.keys, PROVIDER)
     }
 
+    /// How many job leases are held (taken and not released).
+    fn leases_held(&self) -> i64 {
+        seed::leases_held(&self.pool)
+    }
+
     fn exchanges(&self) -> usize {
         self.provider.requests(MockEndpoint::OAuth2TokenExchange)
     }
