@@ -34,3 +34,28 @@ pub(crate) fn parameters<const N: usize>(
     }
     Ok(values)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{parameters, MalformedCallback, MAX_QUERY_BYTES};
+
+    /// `code=<value>&` followed by an ignored parameter padding the query to `len` bytes.
+    fn query_of(len: usize) -> String {
+        let head = "code=abc&pad=";
+        format!("{head}{}", "x".repeat(len - head.len()))
+    }
+
+    #[test]
+    fn a_query_of_the_longest_length_is_read_and_one_byte_more_is_refused() {
+        let longest = query_of(MAX_QUERY_BYTES);
+        assert_eq!(longest.len(), MAX_QUERY_BYTES);
+        assert_eq!(
+            parameters(&longest, ["code"], 16),
+            Ok([Some("abc".to_owned())])
+        );
+        assert_eq!(
+            parameters(&query_of(MAX_QUERY_BYTES + 1), ["code"], 16),
+            Err(MalformedCallback("the query is too long"))
+        );
+    }
+}
