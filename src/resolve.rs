@@ -171,3 +171,24 @@ impl ResolveUser for ProfileIdResolver {
         Box::pin(async move { Ok(Verdict::User(format!("twitter:{}", profile.id))) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{error::Error as _, io};
+
+    use super::{ResolveError, ResolveErrorKind};
+
+    #[test]
+    fn a_resolve_error_keeps_its_cause_for_the_error_chain() {
+        let cause = io::Error::new(io::ErrorKind::ConnectionRefused, "the database is down");
+        let error = ResolveError::unavailable(cause);
+        assert_eq!(error.kind(), ResolveErrorKind::Unavailable);
+        let source = error.source().expect("the cause");
+        let cause = source.downcast_ref::<io::Error>().expect("the io error");
+        assert_eq!(cause.kind(), io::ErrorKind::ConnectionRefused);
+        assert_eq!(
+            error.to_string(),
+            "resolving the user failed: the database is down"
+        );
+    }
+}
