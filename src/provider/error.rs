@@ -345,4 +345,6 @@ impl ProviderError {
 }
 
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod tests;
