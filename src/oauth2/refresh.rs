@@ -109,6 +109,10 @@ pub(super) fn request_error<TE: oauth2::ErrorResponse>(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use actix_twitter_login_testkit::{Fault, MockEndpoint, MockProvider, OAuth2Client};
+
     use super::*;
     use crate::provider::ErrorBody;
 
@@ -138,5 +142,48 @@ mod tests {
             endpoint: Endpoint::Refresh,
             reason: "connection refused".into(),
         }));
+    }
+
+    #[actix_web::test]
+    async fn a_new_token_s_lifetime_counts_from_when_it_was_asked_for() {
+        let lifetime = Duration::from_secs(3600);
+        let provider = MockProvider::builder("consumer-key", "consumer-secret")
+            .oauth2_client(OAuth2Client::confidential("client", "client-secret"))
+            .access_token_ttl(lifetime)
+            .start()
+            .await
+            .expect("the local X starts");
+        let (access, refresh_token) = provider
+            .issue_oauth2_tokens("alice", "tweet.read users.read offline.access")
+            .expect("alice is a user");
+        let old = AccessToken {
+            token: Secret::new(&access),
+            refresh_token: refresh_token.as_deref().map(Secret::new),
+            expires_at: None,
+            scopes: Vec::new(),
+        };
+        // X takes a second to answer; the lifetime it names still runs from the request.
+        let delay = Duration::from_secs(1);
+        provider.inject(MockEndpoint::OAuth2Token, Fault::Delay(delay));
+        let token_url = Url::parse(&format!("{}/2/oauth2/token", provider.base_url())).unwrap();
+        let secret = Secret::new("client-secret");
+        let client = RefreshClient {
+            id: "client",
+            secret: Some(&secret),
+            token_url: &token_url,
+            limits: Limits {
+                timeout: Duration::from_secs(10),
+                max_reply_bytes: 64 * 1024,
+            },
+        };
+        let asked = SystemTime::now();
+        let new = refresh(&crate::middleware::http_client(), client, &old)
+            .await
+            .expect("a refresh token")
+            .expect("X refreshes");
+        assert!(SystemTime::now() >= asked + delay);
+        let expires_at = new.expires_at.expect("an expiry");
+        assert!(expires_at >= asked + lifetime, "{expires_at:?}");
+        assert!(expires_at < asked + lifetime + delay / 2, "{expires_at:?}");
     }
 }
