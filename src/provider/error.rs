@@ -347,4 +347,6 @@ impl ProviderError {
 #[cfg(test)]
 mod limit_tests;
 #[cfg(test)]
+mod problem_tests;
+#[cfg(test)]
 mod tests;
