@@ -38,3 +38,19 @@ fn a_problem_type_alone_makes_a_problem() {
         (ErrorFormat::Text, None, None)
     );
 }
+
+#[test]
+fn a_nested_message_is_added_once_and_only_when_it_says_more() {
+    assert_eq!(
+        parse(r#"{"title":"Invalid Request","errors":[{"message":"The `id` is not valid."}]}"#),
+        (
+            ErrorFormat::Problem,
+            None,
+            Some("Invalid Request: The `id` is not valid.".into())
+        )
+    );
+    assert_eq!(
+        parse(r#"{"detail":"Too Many Requests","errors":[{"message":" Too Many Requests "}]}"#),
+        (ErrorFormat::Problem, None, Some("Too Many Requests".into()))
+    );
+}
