@@ -31,6 +31,7 @@ on_each_backend!(
 );
 
 mod bounds;
+mod margin;
 mod unlink_race;
 
 const CLIENT_ID: &str = "refresh-test-client";
