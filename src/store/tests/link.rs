@@ -16,7 +16,22 @@ use crate::store::{
 on_each_backend!(
     an_account_is_linked_once_and_never_moved,
     two_accounts_linked_at_once_to_one_user_leave_one,
+    an_empty_provider_or_subject_is_never_linked,
 );
+
+fn an_empty_provider_or_subject_is_never_linked(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let mut conn = pool.get().unwrap();
+    let ada = create_user(&mut conn, "Ada").unwrap();
+    assert!(link(&mut conn, "", ada.id, "13").is_err());
+    assert!(link(&mut conn, PROVIDER, ada.id, "").is_err());
+    assert!(link(&mut conn, "", ada.id, "").is_err());
+    // Nothing was linked: Ada can still link an account of her own.
+    assert_eq!(
+        link(&mut conn, PROVIDER, ada.id, "13").unwrap(),
+        Linked::Done
+    );
+}
 
 fn an_account_is_linked_once_and_never_moved(backend: Backend) {
     let (_db, pool) = migrated(backend, &small());
