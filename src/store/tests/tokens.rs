@@ -1,7 +1,7 @@
 //! Token credentials stored sealed: read back, replaced, never in the clear, bound to their
 //! row, and carried across a key rotation.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use diesel::prelude::*;
 
@@ -20,6 +20,7 @@ on_each_backend!(
     a_key_rotation_keeps_rows_open_and_reseals_them,
     a_sealed_row_moved_to_another_account_does_not_open,
     without_keys_nothing_is_stored,
+    the_clear_columns_say_the_protocol_the_expiry_and_when,
 );
 
 const SECRET: &str = "token-secret-value-0123456789";
@@ -190,4 +191,49 @@ fn without_keys_nothing_is_stored(backend: Backend) {
         resolver.stored_credentials(user),
         Err(TokenStoreError::NoKeys)
     ));
+}
+
+/// `(protocol, expires_at, updated_at)` of every stored row, as the schema documents them.
+fn clear_columns(pool: &Pool) -> Vec<(String, Option<i64>, i64)> {
+    let mut conn = pool.get().unwrap();
+    with_connection!(&mut conn, |conn| federated_tokens::table
+        .select((
+            federated_tokens::protocol,
+            federated_tokens::expires_at,
+            federated_tokens::updated_at,
+        ))
+        .load(conn))
+    .unwrap()
+}
+
+fn unix_now() -> i64 {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    i64::try_from(since.as_secs()).unwrap()
+}
+
+fn the_clear_columns_say_the_protocol_the_expiry_and_when(backend: Backend) {
+    let (_db, pool) = migrated(backend, &small());
+    let resolver = DieselResolver::new(pool.clone()).store_tokens(keys("k1", 1));
+    let before = unix_now();
+    sign_in(&resolver, "1001", oauth2());
+    sign_in(&resolver, "1002", oauth1());
+    let after = unix_now();
+    let mut rows = clear_columns(&pool);
+    rows.sort();
+    let [(oauth1, oauth1_expiry, oauth1_written), (oauth2, oauth2_expiry, oauth2_written)] =
+        &rows[..]
+    else {
+        panic!("{rows:?}");
+    };
+    assert_eq!((oauth1.as_str(), *oauth1_expiry), ("oauth1", None));
+    assert_eq!(
+        (oauth2.as_str(), *oauth2_expiry),
+        ("oauth2", Some(1_800_000_000))
+    );
+    for at in [oauth1_written, oauth2_written] {
+        assert!(
+            (before..=after).contains(at),
+            "{at} not in {before}..={after}"
+        );
+    }
 }
