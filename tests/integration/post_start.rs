@@ -127,3 +127,25 @@ async fn a_get_of_the_login_path_shows_the_form_and_starts_nothing() {
     assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 0);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_login_form_of_up_to_4096_bytes_is_read_and_a_longer_one_refused() {
+    let app = post_app(Protocol::OAuth1).await;
+    let browser = Browser::new();
+    let token = csrf_token(&browser.get(&app.url("/login")).await);
+    let url = app.url("/login/twitter");
+    // `csrf_token=<token>&pad=<x...>`, padded to the byte (the token needs no escaping).
+    let fixed = format!("csrf_token={token}&pad=").len();
+    let pad = |len: usize| "x".repeat(len - fixed);
+    let too_large = browser
+        .post_form(&url, &[("csrf_token", &token), ("pad", &pad(4097))], &[])
+        .await;
+    assert_eq!(too_large.status, 403, "{}", too_large.body);
+    assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 0);
+    let longest = browser
+        .post_form(&url, &[("csrf_token", &token), ("pad", &pad(4096))], &[])
+        .await;
+    assert_eq!(longest.status, 302, "{}", longest.body);
+    assert_eq!(app.provider.requests(MockEndpoint::RequestToken), 1);
+    app.stop().await;
+}
