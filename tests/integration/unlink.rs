@@ -79,6 +79,21 @@ async fn unlinking_revokes_the_stored_tokens_at_x_and_removes_the_link() {
 }
 
 #[actix_web::test]
+async fn an_unlink_says_whether_x_revoked_the_tokens() {
+    let app = TestApp::setup()
+        .protocol(Protocol::OAuth2Confidential)
+        .start()
+        .await;
+    let browser = Browser::new();
+    let user_id = linked_user(&app, &browser, "alice").await;
+    let unlinked = app.accounts.unlink(user_id).await.expect("unlinked");
+    assert!(unlinked.revoked);
+    assert_eq!(app.count("token_revocations"), 0);
+    assert!(revocations(&app) >= 1);
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn a_revocation_x_fails_is_queued_and_made_later_without_blocking_the_unlink() {
     let app = TestApp::setup()
         .protocol(Protocol::OAuth2Confidential)
