@@ -103,10 +103,19 @@ async fn a_revocation_x_fails_is_queued_and_made_later_without_blocking_the_unli
     let user_id = linked_user(&app, &browser, "alice").await;
     app.provider
         .inject(MockEndpoint::OAuth2Revoke, Fault::Status(503));
+    let before = unix_now();
     let unlinked = app.accounts.unlink(user_id).await.expect("unlinked");
+    let after = unix_now();
     assert!(!unlinked.revoked);
     assert_eq!(app.count("federated_credentials"), 0);
     assert_eq!(app.count("token_revocations"), 1, "queued");
+    // One attempt made; the next is due a minute later.
+    let due_in_a_minute = format!(
+        "token_revocations WHERE attempts = 1 AND next_attempt_at BETWEEN {} AND {}",
+        before + 60,
+        after + 60
+    );
+    assert_eq!(app.count(&due_in_a_minute), 1);
     // Not due yet: a retry right away asks X nothing.
     let before = revocations(&app);
     let none = app.accounts.retry_revocations().await.unwrap();
@@ -119,6 +128,41 @@ async fn a_revocation_x_fails_is_queued_and_made_later_without_blocking_the_unli
     assert_eq!(later.revoked, 1);
     assert_eq!(app.count("token_revocations"), 0);
     app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_revocation_that_keeps_failing_is_given_up_at_its_twentieth_attempt() {
+    let app = TestApp::setup()
+        .protocol(Protocol::OAuth2Confidential)
+        .start()
+        .await;
+    let browser = Browser::new();
+    let user_id = linked_user(&app, &browser, "alice").await;
+    app.provider
+        .inject(MockEndpoint::OAuth2Revoke, Fault::Status(503));
+    app.accounts.unlink(user_id).await.expect("unlinked");
+    // Eighteen attempts made: the nineteenth is tried again later, the twentieth is the last.
+    app.database
+        .execute("UPDATE token_revocations SET attempts = 18, next_attempt_at = 0");
+    let nineteenth = app.accounts.retry_revocations().await.unwrap();
+    assert_eq!((nineteenth.retrying, nineteenth.given_up), (1, 0));
+    app.database
+        .execute("UPDATE token_revocations SET next_attempt_at = 0");
+    let twentieth = app.accounts.retry_revocations().await.unwrap();
+    assert_eq!(
+        (twentieth.revoked, twentieth.retrying, twentieth.given_up),
+        (0, 0, 1)
+    );
+    assert_eq!(app.count("token_revocations"), 0);
+    app.stop().await;
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(since.as_secs()).unwrap()
 }
 
 #[actix_web::test]
