@@ -7,7 +7,7 @@ use futures_core::future::LocalBoxFuture;
 
 use super::{
     availability::resolve_error, find::find_or_create_at, keys::TokenKeys, link, pool::Pool,
-    tokens, PROVIDER,
+    token_lock, tokens, tokens::TokenStoreError, PROVIDER,
 };
 use crate::{
     credentials::Credentials,
@@ -101,6 +101,19 @@ impl DieselResolver {
     /// The pool, e.g. to look users up with [`find_user`](super::find_user).
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The token credentials stored for the user `user_id`'s account at this resolver's
+    /// provider, opened; `None` when none are stored. Blocking: call it in
+    /// `actix_web::web::block`.
+    ///
+    /// # Errors
+    /// [`TokenStoreError::NoKeys`] without [`store_tokens`](Self::store_tokens); a database
+    /// error; a row sealed under a key the ring does not hold, or altered.
+    pub fn stored_credentials(&self, user_id: i32) -> Result<Option<Credentials>, TokenStoreError> {
+        let keys = self.token_keys.as_ref().ok_or(TokenStoreError::NoKeys)?;
+        token_lock::read(self.pool(), keys, self.provider_name(), user_id)
+            .map(|row| row.map(|row| row.credentials))
     }
 }
 

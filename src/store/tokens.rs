@@ -277,19 +277,6 @@ impl super::DieselResolver {
         self
     }
 
-    /// The token credentials stored for the user `user_id`'s account at this resolver's
-    /// provider, opened; `None` when none are stored. Blocking: call it in
-    /// `actix_web::web::block`.
-    ///
-    /// # Errors
-    /// [`TokenStoreError::NoKeys`] without [`store_tokens`](Self::store_tokens); a database
-    /// error; a row sealed under a key the ring does not hold, or altered.
-    pub fn stored_credentials(&self, user_id: i32) -> Result<Option<Credentials>, TokenStoreError> {
-        let keys = self.token_keys.as_ref().ok_or(TokenStoreError::NoKeys)?;
-        super::token_lock::read(self.pool(), keys, self.provider_name(), user_id)
-            .map(|row| row.map(|row| row.credentials))
-    }
-
     /// Re-seals every stored row sealed under an old key with the current one (after a key
     /// rotation, before dropping the old key from the ring); the number of rows re-sealed.
     /// Safe to run again, and beside sign-ins. Blocking.
