@@ -78,14 +78,19 @@ async fn unlinking_revokes_the_stored_tokens_at_x_and_removes_the_link() {
     }
 }
 
-#[actix_web::test]
-async fn an_unlink_says_whether_x_revoked_the_tokens() {
+/// An app on OAuth 2.0 (a confidential client) with alice signed up and her X account linked.
+async fn alice_linked_over_oauth2() -> (TestApp, i32) {
     let app = TestApp::setup()
         .protocol(Protocol::OAuth2Confidential)
         .start()
         .await;
-    let browser = Browser::new();
-    let user_id = linked_user(&app, &browser, "alice").await;
+    let user_id = linked_user(&app, &Browser::new(), "alice").await;
+    (app, user_id)
+}
+
+#[actix_web::test]
+async fn an_unlink_says_whether_x_revoked_the_tokens() {
+    let (app, user_id) = alice_linked_over_oauth2().await;
     let unlinked = app.accounts.unlink(user_id).await.expect("unlinked");
     assert!(unlinked.revoked);
     assert_eq!(app.count("token_revocations"), 0);
@@ -95,12 +100,7 @@ async fn an_unlink_says_whether_x_revoked_the_tokens() {
 
 #[actix_web::test]
 async fn a_revocation_x_fails_is_queued_and_made_later_without_blocking_the_unlink() {
-    let app = TestApp::setup()
-        .protocol(Protocol::OAuth2Confidential)
-        .start()
-        .await;
-    let browser = Browser::new();
-    let user_id = linked_user(&app, &browser, "alice").await;
+    let (app, user_id) = alice_linked_over_oauth2().await;
     app.provider
         .inject(MockEndpoint::OAuth2Revoke, Fault::Status(503));
     let before = unix_now();
@@ -132,12 +132,7 @@ async fn a_revocation_x_fails_is_queued_and_made_later_without_blocking_the_unli
 
 #[actix_web::test]
 async fn a_revocation_that_keeps_failing_is_given_up_at_its_twentieth_attempt() {
-    let app = TestApp::setup()
-        .protocol(Protocol::OAuth2Confidential)
-        .start()
-        .await;
-    let browser = Browser::new();
-    let user_id = linked_user(&app, &browser, "alice").await;
+    let (app, user_id) = alice_linked_over_oauth2().await;
     app.provider
         .inject(MockEndpoint::OAuth2Revoke, Fault::Status(503));
     app.accounts.unlink(user_id).await.expect("unlinked");
